@@ -1,0 +1,9 @@
+//! Pure domain of Ratusz: law as code. No I/O, no async, no database.
+//!
+//! Each legal rule cites its basis in a doc comment and is tested exhaustively.
+
+pub mod calendar;
+pub mod clock;
+pub mod password;
+pub mod roles;
+pub mod validate;
