@@ -86,19 +86,43 @@ mod tests {
 
     #[test]
     fn summer_and_winter_offsets() {
-        assert_eq!(warsaw_offset(datetime!(2026-07-01 12:00 UTC)).whole_hours(), 2);
-        assert_eq!(warsaw_offset(datetime!(2026-01-15 12:00 UTC)).whole_hours(), 1);
+        assert_eq!(
+            warsaw_offset(datetime!(2026-07-01 12:00 UTC)).whole_hours(),
+            2
+        );
+        assert_eq!(
+            warsaw_offset(datetime!(2026-01-15 12:00 UTC)).whole_hours(),
+            1
+        );
         // 2026: summer time starts 29 March 01:00 UTC, ends 25 October 01:00 UTC.
-        assert_eq!(warsaw_offset(datetime!(2026-03-29 00:59 UTC)).whole_hours(), 1);
-        assert_eq!(warsaw_offset(datetime!(2026-03-29 01:00 UTC)).whole_hours(), 2);
-        assert_eq!(warsaw_offset(datetime!(2026-10-25 00:59 UTC)).whole_hours(), 2);
-        assert_eq!(warsaw_offset(datetime!(2026-10-25 01:00 UTC)).whole_hours(), 1);
+        assert_eq!(
+            warsaw_offset(datetime!(2026-03-29 00:59 UTC)).whole_hours(),
+            1
+        );
+        assert_eq!(
+            warsaw_offset(datetime!(2026-03-29 01:00 UTC)).whole_hours(),
+            2
+        );
+        assert_eq!(
+            warsaw_offset(datetime!(2026-10-25 00:59 UTC)).whole_hours(),
+            2
+        );
+        assert_eq!(
+            warsaw_offset(datetime!(2026-10-25 01:00 UTC)).whole_hours(),
+            1
+        );
     }
 
     #[test]
     fn date_rolls_over_at_warsaw_midnight() {
-        assert_eq!(warsaw_date(datetime!(2026-12-31 23:30 UTC)), time::macros::date!(2027-01-01));
-        assert_eq!(warsaw_date(datetime!(2026-12-31 22:59 UTC)), time::macros::date!(2026-12-31));
+        assert_eq!(
+            warsaw_date(datetime!(2026-12-31 23:30 UTC)),
+            time::macros::date!(2027 - 01 - 01)
+        );
+        assert_eq!(
+            warsaw_date(datetime!(2026-12-31 22:59 UTC)),
+            time::macros::date!(2026 - 12 - 31)
+        );
     }
 
     #[test]
@@ -106,6 +130,6 @@ mod tests {
         let clock = FixedClock::new(datetime!(2026-11-23 10:00 UTC));
         assert_eq!(clock.now(), datetime!(2026-11-23 10:00 UTC));
         clock.advance(time::Duration::days(1));
-        assert_eq!(clock.today_warsaw(), time::macros::date!(2026-11-24));
+        assert_eq!(clock.today_warsaw(), time::macros::date!(2026 - 11 - 24));
     }
 }

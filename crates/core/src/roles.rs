@@ -161,11 +161,17 @@ mod tests {
     fn unit_scope_limits_a_grant() {
         let a = uuid::Uuid::now_v7();
         let b = uuid::Uuid::now_v7();
-        let g = Grant { role: Role::Clerk, unit: Some(a) };
+        let g = Grant {
+            role: Role::Clerk,
+            unit: Some(a),
+        };
         assert!(g.allows(Permission::UsePanel, Some(a)));
         assert!(!g.allows(Permission::UsePanel, Some(b)));
         assert!(!g.allows(Permission::UsePanel, None));
-        let wide = Grant { role: Role::Admin, unit: None };
+        let wide = Grant {
+            role: Role::Admin,
+            unit: None,
+        };
         assert!(wide.allows(Permission::AdminTenant, Some(b)));
         assert!(!g.allows(Permission::AdminTenant, Some(a)));
         assert!(!allowed(&[], Permission::UsePanel, None));
@@ -173,7 +179,10 @@ mod tests {
 
     #[test]
     fn residents_never_reach_the_panel() {
-        let g = Grant { role: Role::Resident, unit: None };
+        let g = Grant {
+            role: Role::Resident,
+            unit: None,
+        };
         assert!(!g.allows(Permission::UsePanel, None));
         assert!(g.allows(Permission::UsePortal, None));
     }

@@ -1,0 +1,81 @@
+//! The background worker: claims due jobs from the database queue and runs them. Several
+//! workers (threads or nodes) can run at once; the claim makes each job run once at a time.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use ratusz_store::jobs::{self as repo, JobRow};
+
+use crate::{App, AppError};
+
+/// How long a claimed job is leased before another worker may take it over.
+pub const LEASE_SECS: i64 = 300;
+
+/// What happened in one step of the worker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    Idle,
+    Done { kind: String },
+    Retry { kind: String, error: String },
+    Dead { kind: String, error: String },
+}
+
+impl App {
+    /// Claims and runs one job.
+    pub fn run_one_job(&self, worker: &str) -> Result<Step, AppError> {
+        let now = self.now_ts();
+        let job: Option<JobRow> = self
+            .store
+            .write(|c| Ok::<_, AppError>(repo::claim(c, worker, now, LEASE_SECS * 1_000_000)?))?;
+        let Some(job) = job else { return Ok(Step::Idle) };
+        let outcome = match job.kind.as_str() {
+            crate::mail::JOB_KIND => self.run_send_mail(&job.tenant_id, &job.payload),
+            other => Err(format!("unknown job kind {other:?}")),
+        };
+        let now = self.now_ts();
+        match outcome {
+            Ok(()) => {
+                self.store.write(|c| Ok::<_, AppError>(repo::complete(c, &job.id, now)?))?;
+                Ok(Step::Done { kind: job.kind })
+            }
+            Err(error) => {
+                let status = self
+                    .store
+                    .write(|c| Ok::<_, AppError>(repo::fail(c, &job, &error, now)?))?;
+                tracing::warn!(job = %job.id, kind = %job.kind, attempts = job.attempts, %status, "job failed: {error}");
+                if status == repo::DEAD {
+                    Ok(Step::Dead { kind: job.kind, error })
+                } else {
+                    Ok(Step::Retry { kind: job.kind, error })
+                }
+            }
+        }
+    }
+
+    /// Runs jobs until none is due; returns how many steps ran (tests and `ratusz jobs run`).
+    pub fn drain_jobs(&self, worker: &str) -> Result<usize, AppError> {
+        let mut n = 0;
+        while self.run_one_job(worker)? != Step::Idle {
+            n += 1;
+        }
+        Ok(n)
+    }
+
+    /// The worker loop for `ratusz serve`: polls the queue until `stop` is set.
+    pub fn spawn_worker(&self, name: String, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<()> {
+        let app = self.clone();
+        std::thread::spawn(move || {
+            while !stop.load(Ordering::Relaxed) {
+                match app.run_one_job(&name) {
+                    Ok(Step::Idle) => std::thread::sleep(Duration::from_millis(500)),
+                    Ok(_) => {}
+                    Err(e) => {
+                        tracing::error!("worker: {e}");
+                        std::thread::sleep(Duration::from_secs(2));
+                    }
+                }
+            }
+        })
+    }
+}

@@ -1,0 +1,14 @@
+DROP TABLE mail_messages;
+DROP TABLE jobs;
+DROP TABLE audit_heads;
+DROP TABLE audit_events;
+DROP TABLE email_tokens;
+DROP TABLE api_tokens;
+DROP TABLE login_failures;
+DROP TABLE sessions;
+DROP TABLE recovery_codes;
+DROP TABLE user_roles;
+DROP TABLE users;
+DROP TABLE units;
+DROP TABLE tenant_hosts;
+DROP TABLE tenants;
