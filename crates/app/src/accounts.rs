@@ -7,7 +7,9 @@ use base64::Engine as _;
 use rand::RngCore;
 use ratusz_core::password::check_password;
 use ratusz_core::roles::{AccountKind, Grant, Role};
-use ratusz_store::accounts::{self as repo, ApiTokenRow, EmailTokenRow, RoleRow, SessionRow, UserRow};
+use ratusz_store::accounts::{
+    self as repo, ApiTokenRow, EmailTokenRow, RoleRow, SessionRow, UserRow,
+};
 use ratusz_store::{Db, sha256_hex};
 use serde::Serialize;
 use serde_json::json;
@@ -56,7 +58,9 @@ pub fn normalize_email(input: &str) -> Result<(String, String), FieldError> {
         && domain.contains('.')
         && !domain.starts_with('.')
         && !domain.ends_with('.')
-        && !email.chars().any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>')
+        && !email
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>')
         && !local.contains('@');
     if !ok {
         return Err(bad());
@@ -67,7 +71,7 @@ pub fn normalize_email(input: &str) -> Result<(String, String), FieldError> {
 fn validate_display_name(name: &str) -> Result<String, FieldError> {
     let n = name.trim();
     let len = n.chars().count();
-    if len < 2 || len > 120 || n.chars().any(char::is_control) {
+    if !(2..=120).contains(&len) || n.chars().any(char::is_control) {
         return Err(FieldError::new(
             "display_name",
             "format",
@@ -158,6 +162,7 @@ impl Principal {
 pub struct NewSession {
     pub token: String,
     pub state: SessionState,
+    pub staff: bool,
 }
 
 /// What the enrolment page shows.
@@ -236,7 +241,10 @@ fn normalize_recovery_code(code: &str) -> String {
 fn dummy_hash(app: &App) -> String {
     static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     DUMMY
-        .get_or_init(|| app.hash_password("dummy password for timing").unwrap_or_default())
+        .get_or_init(|| {
+            app.hash_password("dummy password for timing")
+                .unwrap_or_default()
+        })
         .clone()
 }
 
@@ -277,7 +285,9 @@ impl App {
     ) -> Result<UserRow, AppError> {
         let mut errors = Vec::new();
         let email = normalize_email(&new.email).map_err(|e| errors.push(e)).ok();
-        let name = validate_display_name(&new.display_name).map_err(|e| errors.push(e)).ok();
+        let name = validate_display_name(&new.display_name)
+            .map_err(|e| errors.push(e))
+            .ok();
         let local = new.email.split('@').next().unwrap_or_default();
         if let Some(e) = password_error("password", &new.password, &[local, &new.display_name]) {
             errors.push(e);
@@ -342,7 +352,15 @@ impl App {
                 json!({ "email": email, "kind": "staff" }),
                 now,
             )?;
-            grant_role_tx(conn, tenant_id, &user.id, new.role, new.unit_id.as_deref(), actor, now)?;
+            grant_role_tx(
+                conn,
+                tenant_id,
+                &user.id,
+                new.role,
+                new.unit_id.as_deref(),
+                actor,
+                now,
+            )?;
             Ok(user)
         })
     }
@@ -371,16 +389,25 @@ impl App {
             Ok(users
                 .into_iter()
                 .map(|u| {
-                    let r = roles.iter().filter(|r| r.user_id == u.id).cloned().collect();
+                    let r = roles
+                        .iter()
+                        .filter(|r| r.user_id == u.id)
+                        .cloned()
+                        .collect();
                     (u, r)
                 })
                 .collect())
         })
     }
 
+    pub fn user(&self, tenant_id: &str, id: &str) -> Result<Option<UserRow>, AppError> {
+        self.store.read(|c| Ok(repo::user(c, tenant_id, id)?))
+    }
+
     pub fn user_by_email(&self, tenant_id: &str, email: &str) -> Result<Option<UserRow>, AppError> {
         let key = email.trim().to_lowercase();
-        self.store.read(|c| Ok(repo::user_by_email(c, tenant_id, &key)?))
+        self.store
+            .read(|c| Ok(repo::user_by_email(c, tenant_id, &key)?))
     }
 
     /// Removes a user's TOTP and recovery codes and signs them out everywhere; a staff user must
@@ -391,7 +418,15 @@ impl App {
             repo::set_totp(conn, tenant_id, user_id, None, None, now)?;
             repo::replace_recovery_codes(conn, tenant_id, user_id, &[], now)?;
             repo::delete_user_sessions(conn, tenant_id, user_id)?;
-            record(conn, tenant_id, actor, "user.mfa_reset", ("user", Some(user_id)), json!({}), now)
+            record(
+                conn,
+                tenant_id,
+                actor,
+                "user.mfa_reset",
+                ("user", Some(user_id)),
+                json!({}),
+                now,
+            )
         })
     }
 
@@ -409,8 +444,12 @@ impl App {
     ) -> Result<(), AppError> {
         let mut errors = Vec::new();
         let email = normalize_email(email).map_err(|e| errors.push(e)).ok();
-        let name = validate_display_name(display_name).map_err(|e| errors.push(e)).ok();
-        let local = email.as_ref().map(|(e, _)| e.split('@').next().unwrap_or_default().to_owned());
+        let name = validate_display_name(display_name)
+            .map_err(|e| errors.push(e))
+            .ok();
+        let local = email
+            .as_ref()
+            .map(|(e, _)| e.split('@').next().unwrap_or_default().to_owned());
         if let Some(e) = password_error(
             "password",
             password,
@@ -514,7 +553,10 @@ impl App {
             record(
                 conn,
                 tenant_id,
-                &Actor::User { id: user.id.clone(), label: user.email.clone() },
+                &Actor::User {
+                    id: user.id.clone(),
+                    label: user.email.clone(),
+                },
                 "user.email_verified",
                 ("user", Some(&user.id)),
                 json!({}),
@@ -588,7 +630,10 @@ impl App {
             let user_id = repo::consume_email_token(conn, tenant_id, "reset", &token_hash, now)?
                 .ok_or(AppError::TokenInvalid)?;
             let user = repo::user(conn, tenant_id, &user_id)?.ok_or(AppError::NotFound)?;
-            let hints = [user.email.split('@').next().unwrap_or_default(), user.display_name.as_str()];
+            let hints = [
+                user.email.split('@').next().unwrap_or_default(),
+                user.display_name.as_str(),
+            ];
             if let Some(e) = password_error("password", password, &hints) {
                 return Err(AppError::Invalid(vec![e]));
             }
@@ -601,7 +646,10 @@ impl App {
             record(
                 conn,
                 tenant_id,
-                &Actor::User { id: user.id.clone(), label: user.email.clone() },
+                &Actor::User {
+                    id: user.id.clone(),
+                    label: user.email.clone(),
+                },
                 "user.password_reset",
                 ("user", Some(&user.id)),
                 json!({}),
@@ -624,13 +672,17 @@ impl App {
         let key = email.trim().to_lowercase();
         let now = self.now_ts();
         let since = now - THROTTLE_WINDOW_SECS * 1_000_000;
-        let (by_account, by_ip) = self
-            .store
-            .read(|c| repo::login_failures_since(c, tenant_id, &key, ip, since).map_err(AppError::from))?;
+        let (by_account, by_ip) = self.store.read(|c| {
+            repo::login_failures_since(c, tenant_id, &key, ip, since).map_err(AppError::from)
+        })?;
         if by_account >= MAX_FAILURES_PER_ACCOUNT || by_ip >= MAX_FAILURES_PER_IP {
-            return Err(AppError::Throttled { retry_after_secs: THROTTLE_WINDOW_SECS });
+            return Err(AppError::Throttled {
+                retry_after_secs: THROTTLE_WINDOW_SECS,
+            });
         }
-        let user = self.store.read(|c| repo::user_by_email(c, tenant_id, &key).map_err(AppError::from))?;
+        let user = self
+            .store
+            .read(|c| repo::user_by_email(c, tenant_id, &key).map_err(AppError::from))?;
         let ok = match &user {
             Some(u) => {
                 let hash = u.password_hash.clone().unwrap_or_default();
@@ -694,19 +746,36 @@ impl App {
             record(
                 conn,
                 tenant_id,
-                &Actor::User { id: user.id.clone(), label: user.email.clone() },
+                &Actor::User {
+                    id: user.id.clone(),
+                    label: user.email.clone(),
+                },
                 action,
                 ("user", Some(&user.id)),
                 json!({ "ip": ip }),
                 now,
             )
         })?;
-        Ok(NewSession { token, state })
+        Ok(NewSession {
+            token,
+            state,
+            staff: user.kind == AccountKind::Staff.as_str(),
+        })
     }
 
     /// Second step: a TOTP code or a recovery code. Failures count towards the account's limit.
-    pub fn verify_second_factor(&self, principal: &Principal, code: &str, ip: &str) -> Result<(), AppError> {
-        let Via::Session { session_id, state: SessionState::NeedsTotp, .. } = &principal.via else {
+    pub fn verify_second_factor(
+        &self,
+        principal: &Principal,
+        code: &str,
+        ip: &str,
+    ) -> Result<(), AppError> {
+        let Via::Session {
+            session_id,
+            state: SessionState::NeedsTotp,
+            ..
+        } = &principal.via
+        else {
             return Err(AppError::Forbidden);
         };
         let user = &principal.user;
@@ -714,10 +783,13 @@ impl App {
         let now = self.now_ts();
         let since = now - THROTTLE_WINDOW_SECS * 1_000_000;
         let (by_account, _) = self.store.read(|c| {
-            repo::login_failures_since(c, tenant_id, &user.email_key, ip, since).map_err(AppError::from)
+            repo::login_failures_since(c, tenant_id, &user.email_key, ip, since)
+                .map_err(AppError::from)
         })?;
         if by_account >= MAX_FAILURES_PER_ACCOUNT {
-            return Err(AppError::Throttled { retry_after_secs: THROTTLE_WINDOW_SECS });
+            return Err(AppError::Throttled {
+                retry_after_secs: THROTTLE_WINDOW_SECS,
+            });
         }
         let digits: String = code.chars().filter(|c| !c.is_whitespace()).collect();
         let totp_ok = match &user.totp_secret {
@@ -731,11 +803,25 @@ impl App {
             let recovery_used = !totp_ok && {
                 let normalized = normalize_recovery_code(code);
                 normalized.len() == 16
-                    && repo::use_recovery_code(conn, tenant_id, &user.id, &sha256_hex(normalized.as_bytes()), now)?
+                    && repo::use_recovery_code(
+                        conn,
+                        tenant_id,
+                        &user.id,
+                        &sha256_hex(normalized.as_bytes()),
+                        now,
+                    )?
             };
             if !totp_ok && !recovery_used {
                 repo::record_login_failure(conn, tenant_id, &user.email_key, ip, now)?;
-                record(conn, tenant_id, &principal.actor(), "auth.second_factor_failed", ("user", Some(&user.id)), json!({ "ip": ip }), now)?;
+                record(
+                    conn,
+                    tenant_id,
+                    &principal.actor(),
+                    "auth.second_factor_failed",
+                    ("user", Some(&user.id)),
+                    json!({ "ip": ip }),
+                    now,
+                )?;
                 return Err(AppError::BadTotp);
             }
             repo::mark_session_mfa(conn, tenant_id, session_id)?;
@@ -765,18 +851,32 @@ impl App {
                 let s = Secret::Raw(bytes.to_vec()).to_encoded().to_string();
                 let now = self.now_ts();
                 self.store.write(|c| {
-                    repo::set_totp(c, &principal.tenant_id, &principal.user.id, Some(&s), None, now)
-                        .map_err(AppError::from)
+                    repo::set_totp(
+                        c,
+                        &principal.tenant_id,
+                        &principal.user.id,
+                        Some(&s),
+                        None,
+                        now,
+                    )
+                    .map_err(AppError::from)
                 })?;
                 s
             }
         };
         let t = totp_for(&secret, &principal.user.email)?;
-        Ok(Enrolment { secret_base32: secret, otpauth_url: t.get_url() })
+        Ok(Enrolment {
+            secret_base32: secret,
+            otpauth_url: t.get_url(),
+        })
     }
 
     /// Confirms enrolment with a first code; returns the recovery codes (shown once).
-    pub fn confirm_enrolment(&self, principal: &Principal, code: &str) -> Result<Vec<String>, AppError> {
+    pub fn confirm_enrolment(
+        &self,
+        principal: &Principal,
+        code: &str,
+    ) -> Result<Vec<String>, AppError> {
         let Via::Session { session_id, .. } = &principal.via else {
             return Err(AppError::Forbidden);
         };
@@ -784,10 +884,14 @@ impl App {
         if user.totp_enabled_at.is_some() {
             return Err(AppError::Conflict("totp_already_enabled".into()));
         }
-        let secret = user.totp_secret.clone().ok_or(AppError::Conflict("enrolment_not_started".into()))?;
+        let secret = user
+            .totp_secret
+            .clone()
+            .ok_or(AppError::Conflict("enrolment_not_started".into()))?;
         let digits: String = code.chars().filter(|c| !c.is_whitespace()).collect();
         let ok = digits.len() == 6
-            && totp_for(&secret, &user.email)?.check(&digits, self.clock.now().unix_timestamp().max(0) as u64);
+            && totp_for(&secret, &user.email)?
+                .check(&digits, self.clock.now().unix_timestamp().max(0) as u64);
         if !ok {
             return Err(AppError::field(
                 "code",
@@ -803,16 +907,35 @@ impl App {
             .collect();
         let now = self.now_ts();
         self.store.write(|conn| {
-            repo::set_totp(conn, &principal.tenant_id, &user.id, Some(&secret), Some(now), now)?;
+            repo::set_totp(
+                conn,
+                &principal.tenant_id,
+                &user.id,
+                Some(&secret),
+                Some(now),
+                now,
+            )?;
             repo::replace_recovery_codes(conn, &principal.tenant_id, &user.id, &hashes, now)?;
             repo::mark_session_mfa(conn, &principal.tenant_id, session_id)?;
-            record(conn, &principal.tenant_id, &principal.actor(), "user.totp_enabled", ("user", Some(&user.id)), json!({}), now)
+            record(
+                conn,
+                &principal.tenant_id,
+                &principal.actor(),
+                "user.totp_enabled",
+                ("user", Some(&user.id)),
+                json!({}),
+                now,
+            )
         })?;
         Ok(codes)
     }
 
     /// The principal of a session cookie, if the session is alive. Slides the expiry.
-    pub fn resolve_session(&self, tenant_id: &str, token: &str) -> Result<Option<Principal>, AppError> {
+    pub fn resolve_session(
+        &self,
+        tenant_id: &str,
+        token: &str,
+    ) -> Result<Option<Principal>, AppError> {
         let now = self.now_ts();
         let hash = sha256_hex(token.as_bytes());
         let found = self.store.read(|conn| -> Result<_, AppError> {
@@ -831,7 +954,9 @@ impl App {
             let grants = grants_of(&repo::roles(conn, tenant_id, &user.id)?);
             Ok(Some((s, user, grants)))
         })?;
-        let Some((s, user, grants)) = found else { return Ok(None) };
+        let Some((s, user, grants)) = found else {
+            return Ok(None);
+        };
         // Touch at most once a minute: one write per minute per session, not per request.
         if now - s.last_seen_at > 60_000_000 {
             let idle = self.settings.session_idle.whole_microseconds() as i64;
@@ -852,16 +977,30 @@ impl App {
             tenant_id: tenant_id.to_owned(),
             user,
             grants,
-            via: Via::Session { session_id: s.id, csrf: s.csrf_token, state },
+            via: Via::Session {
+                session_id: s.id,
+                csrf: s.csrf_token,
+                state,
+            },
         }))
     }
 
     pub fn sign_out(&self, principal: &Principal) -> Result<(), AppError> {
-        let Via::Session { session_id, .. } = &principal.via else { return Ok(()) };
+        let Via::Session { session_id, .. } = &principal.via else {
+            return Ok(());
+        };
         let now = self.now_ts();
         self.store.write(|conn| {
             repo::delete_session(conn, &principal.tenant_id, session_id)?;
-            record(conn, &principal.tenant_id, &principal.actor(), "auth.sign_out", ("user", Some(&principal.user.id)), json!({}), now)
+            record(
+                conn,
+                &principal.tenant_id,
+                &principal.actor(),
+                "auth.sign_out",
+                ("user", Some(&principal.user.id)),
+                json!({}),
+                now,
+            )
         })
     }
 
@@ -870,7 +1009,15 @@ impl App {
         let now = self.now_ts();
         self.store.write(|conn| {
             let n = repo::delete_user_sessions(conn, &principal.tenant_id, &principal.user.id)?;
-            record(conn, &principal.tenant_id, &principal.actor(), "auth.sign_out_everywhere", ("user", Some(&principal.user.id)), json!({ "sessions": n }), now)?;
+            record(
+                conn,
+                &principal.tenant_id,
+                &principal.actor(),
+                "auth.sign_out_everywhere",
+                ("user", Some(&principal.user.id)),
+                json!({ "sessions": n }),
+                now,
+            )?;
             Ok(n)
         })
     }
@@ -898,7 +1045,12 @@ impl App {
         }
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 100 {
-            return Err(AppError::field("name", "format", "Nazwij token (do 100 znaków).", "Name the token (up to 100 characters)."));
+            return Err(AppError::field(
+                "name",
+                "format",
+                "Nazwij token (do 100 znaków).",
+                "Name the token (up to 100 characters).",
+            ));
         }
         let now = self.now_ts();
         let token = format!("rtz_{}", random_token(32));
@@ -917,16 +1069,43 @@ impl App {
                 last_used_at: None,
             };
             repo::insert_api_token(conn, &row)?;
-            record(conn, tenant_id, actor, "api_token.create", ("api_token", Some(&row.id)), json!({ "user": user.email, "name": name, "scopes": scopes }), now)?;
+            record(
+                conn,
+                tenant_id,
+                actor,
+                "api_token.create",
+                ("api_token", Some(&row.id)),
+                json!({ "user": user.email, "name": name, "scopes": scopes }),
+                now,
+            )?;
             Ok((token, row))
         })
     }
 
-    pub fn revoke_api_token(&self, tenant_id: &str, token_id: &str, actor: &Actor) -> Result<(), AppError> {
+    /// A tenant's API tokens (hashes only; the secret is never stored).
+    pub fn api_tokens(&self, tenant_id: &str) -> Result<Vec<ApiTokenRow>, AppError> {
+        self.store
+            .read(|c| Ok(repo::api_tokens_of_tenant(c, tenant_id)?))
+    }
+
+    pub fn revoke_api_token(
+        &self,
+        tenant_id: &str,
+        token_id: &str,
+        actor: &Actor,
+    ) -> Result<(), AppError> {
         let now = self.now_ts();
         self.store.write(|conn| {
             repo::revoke_api_token(conn, tenant_id, token_id, now)?;
-            record(conn, tenant_id, actor, "api_token.revoke", ("api_token", Some(token_id)), json!({}), now)
+            record(
+                conn,
+                tenant_id,
+                actor,
+                "api_token.revoke",
+                ("api_token", Some(token_id)),
+                json!({}),
+                now,
+            )
         })
     }
 
@@ -938,11 +1117,15 @@ impl App {
         let now = self.now_ts();
         let hash = sha256_hex(token.as_bytes());
         self.store.read(|conn| {
-            let Some(t) = repo::api_token_by_hash(conn, &hash)? else { return Ok(None) };
+            let Some(t) = repo::api_token_by_hash(conn, &hash)? else {
+                return Ok(None);
+            };
             if t.revoked_at.is_some() || t.expires_at.is_some_and(|e| e <= now) {
                 return Ok(None);
             }
-            let Some(user) = repo::user(conn, &t.tenant_id, &t.user_id)? else { return Ok(None) };
+            let Some(user) = repo::user(conn, &t.tenant_id, &t.user_id)? else {
+                return Ok(None);
+            };
             if user.disabled_at.is_some() {
                 return Ok(None);
             }
@@ -1041,9 +1224,21 @@ mod tests {
     fn emails_are_normalised_and_checked() {
         assert_eq!(
             normalize_email("  Jan.Kowalski@Example.PL ").unwrap(),
-            ("Jan.Kowalski@Example.PL".into(), "jan.kowalski@example.pl".into())
+            (
+                "Jan.Kowalski@Example.PL".into(),
+                "jan.kowalski@example.pl".into()
+            )
         );
-        for bad in ["", "jan", "jan@", "@x.pl", "jan@pl", "jan kowalski@x.pl", "a@b@c.pl", "jan@.pl"] {
+        for bad in [
+            "",
+            "jan",
+            "jan@",
+            "@x.pl",
+            "jan@pl",
+            "jan kowalski@x.pl",
+            "a@b@c.pl",
+            "jan@.pl",
+        ] {
             assert!(normalize_email(bad).is_err(), "{bad} should be refused");
         }
     }
@@ -1053,7 +1248,10 @@ mod tests {
         let c = new_recovery_code();
         assert_eq!(c.len(), 19);
         assert_eq!(normalize_recovery_code(&c).len(), 16);
-        assert_eq!(normalize_recovery_code(&c.to_uppercase()), normalize_recovery_code(&c));
+        assert_eq!(
+            normalize_recovery_code(&c.to_uppercase()),
+            normalize_recovery_code(&c)
+        );
         assert_ne!(new_recovery_code(), c);
     }
 }

@@ -44,7 +44,10 @@ impl Actor {
 
     pub fn cli() -> Self {
         Actor::Cli {
-            label: format!("cli:{}", std::env::var("USER").unwrap_or_else(|_| "admin".into())),
+            label: format!(
+                "cli:{}",
+                std::env::var("USER").unwrap_or_else(|_| "admin".into())
+            ),
         }
     }
 }
@@ -87,4 +90,22 @@ pub fn verify_all(store: &Store) -> Result<Vec<ChainReport>, AppError> {
         }
         Ok(reports)
     })
+}
+
+impl crate::App {
+    /// Verifies one tenant's chain.
+    pub fn verify_chain(&self, tenant_id: &str) -> Result<ChainReport, AppError> {
+        self.store.read(|c| Ok(audit::verify(c, tenant_id)?))
+    }
+
+    /// The newest events of a tenant, newest first, optionally before a sequence number.
+    pub fn audit_events(
+        &self,
+        tenant_id: &str,
+        limit: i64,
+        before_seq: Option<i64>,
+    ) -> Result<Vec<audit::AuditEventRow>, AppError> {
+        self.store
+            .read(|c| Ok(audit::recent(c, tenant_id, limit, before_seq)?))
+    }
 }

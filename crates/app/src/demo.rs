@@ -27,12 +27,42 @@ pub const UNITS: [(&str, &str); 5] = [
 
 /// Staff: (e-mail, name, role, unit symbol).
 pub const STAFF: [(&str, &str, Role, Option<&str>); 6] = [
-    ("admin@przykladowo.gov.pl", "Adam Administrator", Role::Admin, None),
-    ("kancelaria@przykladowo.gov.pl", "Krystyna Kancelaryjna", Role::Registrar, None),
-    ("kierownik.gk@przykladowo.gov.pl", "Marek Kierownik", Role::Manager, Some("GK")),
-    ("referent.gk@przykladowo.gov.pl", "Ewa Referent", Role::Clerk, Some("GK")),
-    ("referent.or@przykladowo.gov.pl", "Piotr Urzędnik", Role::Clerk, Some("OR")),
-    ("usc@przykladowo.gov.pl", "Zofia Stanu-Cywilnego", Role::Clerk, Some("USC")),
+    (
+        "admin@przykladowo.gov.pl",
+        "Adam Administrator",
+        Role::Admin,
+        None,
+    ),
+    (
+        "kancelaria@przykladowo.gov.pl",
+        "Krystyna Kancelaryjna",
+        Role::Registrar,
+        None,
+    ),
+    (
+        "kierownik.gk@przykladowo.gov.pl",
+        "Marek Kierownik",
+        Role::Manager,
+        Some("GK"),
+    ),
+    (
+        "referent.gk@przykladowo.gov.pl",
+        "Ewa Referent",
+        Role::Clerk,
+        Some("GK"),
+    ),
+    (
+        "referent.or@przykladowo.gov.pl",
+        "Piotr Urzędnik",
+        Role::Clerk,
+        Some("OR"),
+    ),
+    (
+        "usc@przykladowo.gov.pl",
+        "Zofia Stanu-Cywilnego",
+        Role::Clerk,
+        Some("USC"),
+    ),
 ];
 
 /// Residents: (e-mail, name).
@@ -47,7 +77,9 @@ impl App {
         if let Some(t) = self.tenant_by_slug(SLUG)? {
             return Ok(t);
         }
-        let actor = Actor::Cli { label: "demo-seed".into() };
+        let actor = Actor::Cli {
+            label: "demo-seed".into(),
+        };
         let tenant = self.create_tenant(SLUG, NAME, hosts, &actor)?;
         let mut unit_ids = Vec::new();
         for (symbol, name) in UNITS {
@@ -56,7 +88,10 @@ impl App {
         }
         for (email, name, role, unit) in STAFF {
             let unit_id = unit.and_then(|s| {
-                unit_ids.iter().find(|(sym, _)| *sym == s).map(|(_, id)| id.clone())
+                unit_ids
+                    .iter()
+                    .find(|(sym, _)| *sym == s)
+                    .map(|(_, id)| id.clone())
             });
             self.create_staff(
                 &tenant.tenant_id,

@@ -28,7 +28,9 @@ impl App {
         let job: Option<JobRow> = self
             .store
             .write(|c| Ok::<_, AppError>(repo::claim(c, worker, now, LEASE_SECS * 1_000_000)?))?;
-        let Some(job) = job else { return Ok(Step::Idle) };
+        let Some(job) = job else {
+            return Ok(Step::Idle);
+        };
         let outcome = match job.kind.as_str() {
             crate::mail::JOB_KIND => self.run_send_mail(&job.tenant_id, &job.payload),
             other => Err(format!("unknown job kind {other:?}")),
@@ -36,7 +38,8 @@ impl App {
         let now = self.now_ts();
         match outcome {
             Ok(()) => {
-                self.store.write(|c| Ok::<_, AppError>(repo::complete(c, &job.id, now)?))?;
+                self.store
+                    .write(|c| Ok::<_, AppError>(repo::complete(c, &job.id, now)?))?;
                 Ok(Step::Done { kind: job.kind })
             }
             Err(error) => {
@@ -45,12 +48,23 @@ impl App {
                     .write(|c| Ok::<_, AppError>(repo::fail(c, &job, &error, now)?))?;
                 tracing::warn!(job = %job.id, kind = %job.kind, attempts = job.attempts, %status, "job failed: {error}");
                 if status == repo::DEAD {
-                    Ok(Step::Dead { kind: job.kind, error })
+                    Ok(Step::Dead {
+                        kind: job.kind,
+                        error,
+                    })
                 } else {
-                    Ok(Step::Retry { kind: job.kind, error })
+                    Ok(Step::Retry {
+                        kind: job.kind,
+                        error,
+                    })
                 }
             }
         }
+    }
+
+    /// Jobs per status across the installation.
+    pub fn job_counts(&self) -> Result<Vec<(String, i64)>, AppError> {
+        self.store.read(|c| Ok(repo::counts(c)?))
     }
 
     /// Runs jobs until none is due; returns how many steps ran (tests and `ratusz jobs run`).

@@ -13,6 +13,8 @@ use std::sync::Arc;
 
 pub use error::{AppError, FieldError};
 pub use ratusz_core::clock::{Clock, SystemClock};
+/// Row types of the store, for the layers above (they call `App`, never the store).
+pub use ratusz_store as store;
 pub use ratusz_store::{Db, Engine, Store};
 
 /// SMTP relay settings. Without them, mail stays in the database outbox.

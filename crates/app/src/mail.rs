@@ -38,8 +38,10 @@ pub fn enqueue(
         last_error: None,
     };
     repo::insert(conn, &row)?;
-    let payload = serde_json::to_string(&SendMail { mail_id: row.id.clone() })
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let payload = serde_json::to_string(&SendMail {
+        mail_id: row.id.clone(),
+    })
+    .map_err(|e| AppError::Internal(e.to_string()))?;
     let key = format!("mail:{}", row.id);
     jobs::enqueue(
         conn,
@@ -62,7 +64,9 @@ fn transport(s: &SmtpSettings) -> Result<SmtpTransport, String> {
         "none" => SmtpTransport::builder_dangerous(&s.host),
         _ => SmtpTransport::starttls_relay(&s.host).map_err(|e| e.to_string())?,
     };
-    let builder = builder.port(s.port).timeout(Some(std::time::Duration::from_secs(30)));
+    let builder = builder
+        .port(s.port)
+        .timeout(Some(std::time::Duration::from_secs(30)));
     let builder = match (&s.username, &s.password) {
         (Some(u), Some(p)) => builder.credentials(Credentials::new(u.clone(), p.clone())),
         _ => builder,
@@ -73,7 +77,8 @@ fn transport(s: &SmtpSettings) -> Result<SmtpTransport, String> {
 impl App {
     /// Runs one `send_mail` job. An error makes the job retry with backoff.
     pub fn run_send_mail(&self, tenant_id: &str, payload: &str) -> Result<(), String> {
-        let job: SendMail = serde_json::from_str(payload).map_err(|e| format!("bad payload: {e}"))?;
+        let job: SendMail =
+            serde_json::from_str(payload).map_err(|e| format!("bad payload: {e}"))?;
         let mail = self
             .store
             .read(|c| repo::get(c, tenant_id, &job.mail_id))
@@ -90,8 +95,15 @@ impl App {
                 .map_err(|e| e.to_string());
         };
         let result = (|| -> Result<(), String> {
-            let from: Mailbox = self.settings.mail_from.parse().map_err(|e| format!("mail_from: {e}"))?;
-            let to: Mailbox = mail.to_addr.parse().map_err(|e| format!("recipient: {e}"))?;
+            let from: Mailbox = self
+                .settings
+                .mail_from
+                .parse()
+                .map_err(|e| format!("mail_from: {e}"))?;
+            let to: Mailbox = mail
+                .to_addr
+                .parse()
+                .map_err(|e| format!("recipient: {e}"))?;
             let message = lettre::Message::builder()
                 .from(from)
                 .to(to)
@@ -108,15 +120,16 @@ impl App {
                 .write(|c| repo::set_status(c, tenant_id, &mail.id, repo::SENT, Some(now), None))
                 .map_err(|e| e.to_string()),
             Err(e) => {
-                let _ = self
-                    .store
-                    .write(|c| repo::set_status(c, tenant_id, &mail.id, repo::QUEUED, None, Some(&e)));
+                let _ = self.store.write(|c| {
+                    repo::set_status(c, tenant_id, &mail.id, repo::QUEUED, None, Some(&e))
+                });
                 Err(e)
             }
         }
     }
 
     pub fn outbox(&self, tenant_id: &str, limit: i64) -> Result<Vec<MailRow>, AppError> {
-        self.store.read(|c| Ok(repo::list(c, tenant_id, None, limit)?))
+        self.store
+            .read(|c| Ok(repo::list(c, tenant_id, None, limit)?))
     }
 }

@@ -19,7 +19,11 @@ pub fn validate_unit_symbol(symbol: &str) -> Result<String, FieldError> {
             "Enter the unit symbol, e.g. GK.",
         ));
     }
-    if len > 10 || !s.chars().all(|c| c.is_alphanumeric() && (c.is_uppercase() || c.is_ascii_digit())) {
+    if len > 10
+        || !s
+            .chars()
+            .all(|c| c.is_alphanumeric() && (c.is_uppercase() || c.is_ascii_digit()))
+    {
         return Err(FieldError::new(
             "symbol",
             "format",
@@ -56,7 +60,8 @@ fn validate_name(field: &str, name: &str, max: usize) -> Result<String, FieldErr
 pub fn validate_slug(slug: &str) -> Result<String, FieldError> {
     let s = slug.trim();
     let ok = (2..=40).contains(&s.len())
-        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         && !s.starts_with('-')
         && !s.ends_with('-');
     if ok {
@@ -118,8 +123,12 @@ impl App {
         actor: &Actor,
     ) -> Result<UnitRow, AppError> {
         let mut errors = Vec::new();
-        let symbol = validate_unit_symbol(symbol).map_err(|e| errors.push(e)).ok();
-        let name = validate_name("name", name, 200).map_err(|e| errors.push(e)).ok();
+        let symbol = validate_unit_symbol(symbol)
+            .map_err(|e| errors.push(e))
+            .ok();
+        let name = validate_name("name", name, 200)
+            .map_err(|e| errors.push(e))
+            .ok();
         let (Some(symbol), Some(name)) = (symbol, name) else {
             return Err(AppError::Invalid(errors));
         };
@@ -161,7 +170,11 @@ impl App {
 
     /// The tenant serving a request's host name: a claimed host, else the default tenant.
     pub fn tenant_for_host(&self, host: &str) -> Result<Option<TenantRow>, AppError> {
-        let host = host.split(':').next().unwrap_or_default().to_ascii_lowercase();
+        let host = host
+            .split(':')
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
         self.store.read(|c| {
             if let Some(t) = repo::tenant_by_host(c, &host)? {
                 return Ok(Some(t));
@@ -171,6 +184,10 @@ impl App {
                 None => Ok(None),
             }
         })
+    }
+
+    pub fn tenants(&self) -> Result<Vec<TenantRow>, AppError> {
+        self.store.read(|c| Ok(repo::list_tenants(c)?))
     }
 
     pub fn tenant_by_slug(&self, slug: &str) -> Result<Option<TenantRow>, AppError> {

@@ -88,7 +88,9 @@ pub struct EmailTokenRow {
 // ---- users ----
 
 pub fn insert_user(conn: &mut Db, row: &UserRow) -> Result<()> {
-    diesel::insert_into(users::table).values(row).execute(conn)?;
+    diesel::insert_into(users::table)
+        .values(row)
+        .execute(conn)?;
     Ok(())
 }
 
@@ -159,7 +161,10 @@ pub fn mark_email_verified(conn: &mut Db, tenant_id: &str, id: &str, now: i64) -
             .filter(users::tenant_id.eq(tenant_id))
             .filter(users::id.eq(id)),
     )
-    .set((users::email_verified_at.eq(Some(now)), users::updated_at.eq(now)))
+    .set((
+        users::email_verified_at.eq(Some(now)),
+        users::updated_at.eq(now),
+    ))
     .execute(conn)?;
     found(n)
 }
@@ -175,7 +180,9 @@ fn found(n: usize) -> Result<()> {
 // ---- roles ----
 
 pub fn insert_role(conn: &mut Db, row: &RoleRow) -> Result<()> {
-    diesel::insert_into(user_roles::table).values(row).execute(conn)?;
+    diesel::insert_into(user_roles::table)
+        .values(row)
+        .execute(conn)?;
     Ok(())
 }
 
@@ -256,7 +263,9 @@ pub fn unused_recovery_codes(conn: &mut Db, tenant_id: &str, user_id: &str) -> R
 // ---- sessions ----
 
 pub fn insert_session(conn: &mut Db, row: &SessionRow) -> Result<()> {
-    diesel::insert_into(sessions::table).values(row).execute(conn)?;
+    diesel::insert_into(sessions::table)
+        .values(row)
+        .execute(conn)?;
     Ok(())
 }
 
@@ -285,13 +294,22 @@ pub fn mark_session_mfa(conn: &mut Db, tenant_id: &str, id: &str) -> Result<()> 
     found(n)
 }
 
-pub fn touch_session(conn: &mut Db, tenant_id: &str, id: &str, now: i64, expires: i64) -> Result<()> {
+pub fn touch_session(
+    conn: &mut Db,
+    tenant_id: &str,
+    id: &str,
+    now: i64,
+    expires: i64,
+) -> Result<()> {
     diesel::update(
         sessions::table
             .filter(sessions::tenant_id.eq(tenant_id))
             .filter(sessions::id.eq(id)),
     )
-    .set((sessions::last_seen_at.eq(now), sessions::expires_at.eq(expires)))
+    .set((
+        sessions::last_seen_at.eq(now),
+        sessions::expires_at.eq(expires),
+    ))
     .execute(conn)?;
     Ok(())
 }
@@ -386,7 +404,9 @@ pub fn clear_login_failures(conn: &mut Db, tenant_id: &str, email_key: &str) -> 
 // ---- API tokens ----
 
 pub fn insert_api_token(conn: &mut Db, row: &ApiTokenRow) -> Result<()> {
-    diesel::insert_into(api_tokens::table).values(row).execute(conn)?;
+    diesel::insert_into(api_tokens::table)
+        .values(row)
+        .execute(conn)?;
     Ok(())
 }
 
@@ -422,7 +442,9 @@ pub fn revoke_api_token(conn: &mut Db, tenant_id: &str, id: &str, now: i64) -> R
 // ---- e-mail tokens (verification, password reset) ----
 
 pub fn insert_email_token(conn: &mut Db, row: &EmailTokenRow) -> Result<()> {
-    diesel::insert_into(email_tokens::table).values(row).execute(conn)?;
+    diesel::insert_into(email_tokens::table)
+        .values(row)
+        .execute(conn)?;
     Ok(())
 }
 

@@ -113,11 +113,11 @@ pub fn init_chain(conn: &mut Db, tenant_id: &str) -> Result<()> {
 /// Appends an event. Must run inside a write transaction (see [`crate::Store::write`]).
 pub fn append(conn: &mut Db, event: &NewEvent<'_>, now: i64) -> Result<AuditEventRow> {
     let head: Head = match conn {
-        Db::Pg(c) => diesel::sql_query(
-            "SELECT seq, hash FROM audit_heads WHERE tenant_id = $1 FOR UPDATE",
-        )
-        .bind::<Text, _>(event.tenant_id)
-        .get_result(c)?,
+        Db::Pg(c) => {
+            diesel::sql_query("SELECT seq, hash FROM audit_heads WHERE tenant_id = $1 FOR UPDATE")
+                .bind::<Text, _>(event.tenant_id)
+                .get_result(c)?
+        }
         Db::Sqlite(c) => diesel::sql_query("SELECT seq, hash FROM audit_heads WHERE tenant_id = ?")
             .bind::<Text, _>(event.tenant_id)
             .get_result(c)?,
@@ -142,7 +142,10 @@ pub fn append(conn: &mut Db, event: &NewEvent<'_>, now: i64) -> Result<AuditEven
         .values(&row)
         .execute(conn)?;
     diesel::update(audit_heads::table.find(event.tenant_id))
-        .set((audit_heads::seq.eq(row.seq), audit_heads::hash.eq(&row.hash)))
+        .set((
+            audit_heads::seq.eq(row.seq),
+            audit_heads::hash.eq(&row.hash),
+        ))
         .execute(conn)?;
     Ok(row)
 }
@@ -199,7 +202,10 @@ pub fn verify(conn: &mut Db, tenant_id: &str) -> Result<ChainReport> {
                 first_break = Some(brk(
                     expected_seq,
                     None,
-                    format!("event {expected_seq} is missing (next present is {})", row.seq),
+                    format!(
+                        "event {expected_seq} is missing (next present is {})",
+                        row.seq
+                    ),
                 ));
                 break 'outer;
             }
@@ -250,7 +256,12 @@ pub fn verify(conn: &mut Db, tenant_id: &str) -> Result<ChainReport> {
 }
 
 /// The newest events of a tenant, newest first.
-pub fn recent(conn: &mut Db, tenant_id: &str, limit: i64, before_seq: Option<i64>) -> Result<Vec<AuditEventRow>> {
+pub fn recent(
+    conn: &mut Db,
+    tenant_id: &str,
+    limit: i64,
+    before_seq: Option<i64>,
+) -> Result<Vec<AuditEventRow>> {
     let mut q = audit_events::table
         .filter(audit_events::tenant_id.eq(tenant_id))
         .into_boxed();

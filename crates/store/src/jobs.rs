@@ -78,7 +78,9 @@ pub fn enqueue(conn: &mut Db, job: &NewJob<'_>, now: i64) -> Result<String> {
         created_at: now,
         updated_at: now,
     };
-    diesel::insert_into(jobs::table).values(&row).execute(conn)?;
+    diesel::insert_into(jobs::table)
+        .values(&row)
+        .execute(conn)?;
     Ok(row.id)
 }
 
@@ -186,8 +188,15 @@ pub fn get(conn: &mut Db, id: &str) -> Result<Option<JobRow>> {
         .optional()?)
 }
 
-pub fn list(conn: &mut Db, tenant_id: &str, status: Option<&str>, limit: i64) -> Result<Vec<JobRow>> {
-    let mut q = jobs::table.filter(jobs::tenant_id.eq(tenant_id)).into_boxed();
+pub fn list(
+    conn: &mut Db,
+    tenant_id: &str,
+    status: Option<&str>,
+    limit: i64,
+) -> Result<Vec<JobRow>> {
+    let mut q = jobs::table
+        .filter(jobs::tenant_id.eq(tenant_id))
+        .into_boxed();
     if let Some(s) = status {
         q = q.filter(jobs::status.eq(s.to_owned()));
     }

@@ -12,7 +12,7 @@ pub mod mail;
 pub mod schema;
 pub mod tenants;
 
-pub use db::{Db, DatabaseUrl, Engine, Store, write_tx};
+pub use db::{DatabaseUrl, Db, Engine, Store, write_tx};
 
 use time::OffsetDateTime;
 

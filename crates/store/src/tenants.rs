@@ -28,7 +28,9 @@ pub struct UnitRow {
 }
 
 pub fn insert_tenant(conn: &mut Db, row: &TenantRow) -> Result<()> {
-    diesel::insert_into(tenants::table).values(row).execute(conn)?;
+    diesel::insert_into(tenants::table)
+        .values(row)
+        .execute(conn)?;
     Ok(())
 }
 
@@ -82,7 +84,9 @@ pub fn hosts(conn: &mut Db, tenant_id: &str) -> Result<Vec<String>> {
 }
 
 pub fn insert_unit(conn: &mut Db, row: &UnitRow) -> Result<()> {
-    diesel::insert_into(units::table).values(row).execute(conn)?;
+    diesel::insert_into(units::table)
+        .values(row)
+        .execute(conn)?;
     Ok(())
 }
 

@@ -1,1 +1,0 @@
-//! placeholder: owned by the core-law helper

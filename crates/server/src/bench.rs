@@ -1,0 +1,243 @@
+//! `ratusz bench http`: starts `ratusz demo` as a child process on a fresh SQLite database, then
+//! measures requests per second and p50/p99 latency of `/healthz` and of an authenticated API
+//! read (`/api/v1/me` with a bearer token), and the server's idle and loaded memory (RSS).
+//! Figures are printed, never asserted: speed is not a test.
+
+use anyhow::{Context, anyhow};
+use clap::Subcommand;
+use std::process::{Child, Command, ExitCode, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use crate::config::Config;
+
+#[derive(Subcommand, Debug)]
+pub enum BenchCmd {
+    /// HTTP throughput, latency and memory with the demo data.
+    Http {
+        /// Seconds of load per endpoint.
+        #[arg(long, default_value_t = 5)]
+        seconds: u64,
+        /// Concurrent connections.
+        #[arg(long, default_value_t = 32)]
+        connections: usize,
+        /// Port for the child server.
+        #[arg(long, default_value_t = 18_080)]
+        port: u16,
+    },
+}
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn rss_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+}
+
+struct Figures {
+    requests: usize,
+    errors: u64,
+    rps: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+    peak_rss_kib: u64,
+}
+
+fn percentile(sorted: &[u32], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    f64::from(sorted[idx.min(sorted.len() - 1)]) / 1000.0
+}
+
+async fn load(
+    url: String,
+    token: Option<String>,
+    conns: usize,
+    secs: u64,
+    pid: u32,
+) -> anyhow::Result<Figures> {
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(conns)
+        .build()?;
+    let stop = Arc::new(AtomicBool::new(false));
+    let errors = Arc::new(AtomicU64::new(0));
+    let peak = Arc::new(AtomicU64::new(0));
+    let sampler = {
+        let (stop, peak) = (stop.clone(), peak.clone());
+        tokio::spawn(async move {
+            while !stop.load(Ordering::Relaxed) {
+                if let Some(r) = rss_kib(pid) {
+                    peak.fetch_max(r, Ordering::Relaxed);
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        })
+    };
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..conns {
+        let (client, url, token, stop, errors) = (
+            client.clone(),
+            url.clone(),
+            token.clone(),
+            stop.clone(),
+            errors.clone(),
+        );
+        tasks.push(tokio::spawn(async move {
+            let mut lat = Vec::with_capacity(50_000);
+            while !stop.load(Ordering::Relaxed) {
+                let t0 = Instant::now();
+                let mut req = client.get(&url);
+                if let Some(t) = &token {
+                    req = req.bearer_auth(t);
+                }
+                match req.send().await {
+                    Ok(r) if r.status().is_success() => {
+                        let _ = r.bytes().await;
+                        lat.push(t0.elapsed().as_micros().min(u128::from(u32::MAX)) as u32);
+                    }
+                    _ => {
+                        errors.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+            }
+            lat
+        }));
+    }
+    tokio::time::sleep(Duration::from_secs(secs)).await;
+    stop.store(true, Ordering::Relaxed);
+    let mut all = Vec::new();
+    for t in tasks {
+        all.extend(t.await?);
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    let _ = sampler.await;
+    all.sort_unstable();
+    Ok(Figures {
+        requests: all.len(),
+        errors: errors.load(Ordering::Relaxed),
+        rps: all.len() as f64 / elapsed,
+        p50_ms: percentile(&all, 0.50),
+        p99_ms: percentile(&all, 0.99),
+        peak_rss_kib: peak.load(Ordering::Relaxed),
+    })
+}
+
+pub fn run(cmd: BenchCmd, _cfg: &Config) -> anyhow::Result<ExitCode> {
+    let BenchCmd::Http {
+        seconds,
+        connections,
+        port,
+    } = cmd;
+    let exe = std::env::current_exe().context("locating the ratusz binary")?;
+    let dir = std::env::temp_dir().join(format!("ratusz-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let listen = format!("127.0.0.1:{port}");
+    let env = |c: &mut Command| {
+        c.env("RATUSZ_DATA_DIR", &dir)
+            .env("RATUSZ_LISTEN", &listen)
+            .env("RATUSZ_LOG", "warn")
+            .env_remove("RATUSZ_DATABASE_URL")
+            .env_remove("RATUSZ_CONFIG");
+    };
+    let mut c = Command::new(&exe);
+    c.arg("demo").stdout(Stdio::null()).stderr(Stdio::inherit());
+    env(&mut c);
+    let server = Server(c.spawn().context("starting ratusz demo")?);
+    let pid = server.0.id();
+    let base = format!("http://{listen}");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        if reqwest::blocking::get(format!("{base}/readyz")).is_ok_and(|r| r.status().is_success()) {
+            break;
+        }
+        if Instant::now() > deadline {
+            return Err(anyhow!("the demo server did not become ready within 60 s"));
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let mut tc = Command::new(&exe);
+    tc.args([
+        "token",
+        "create",
+        "--tenant",
+        "przykladowo",
+        "--email",
+        "admin@przykladowo.gov.pl",
+        "--name",
+        "bench",
+    ])
+    .stderr(Stdio::null());
+    env(&mut tc);
+    let out = tc.output().context("creating a token")?;
+    let token = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    if !token.starts_with("rtz_") {
+        return Err(anyhow!("token create failed"));
+    }
+    std::thread::sleep(Duration::from_secs(1));
+    let idle = rss_kib(pid).unwrap_or(0);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let health = rt.block_on(load(
+        format!("{base}/healthz"),
+        None,
+        connections,
+        seconds,
+        pid,
+    ))?;
+    let read = rt.block_on(load(
+        format!("{base}/api/v1/me"),
+        Some(token),
+        connections,
+        seconds,
+        pid,
+    ))?;
+    drop(server);
+    let _ = std::fs::remove_dir_all(&dir);
+    println!(
+        "ratusz bench http — {connections} connections, {seconds} s per endpoint, {} cores",
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    );
+    println!(
+        "{:<28} {:>10} {:>10} {:>9} {:>9} {:>7}",
+        "endpoint", "requests", "req/s", "p50 ms", "p99 ms", "errors"
+    );
+    for (name, f) in [
+        ("GET /healthz", &health),
+        ("GET /api/v1/me (bearer)", &read),
+    ] {
+        println!(
+            "{:<28} {:>10} {:>10.0} {:>9.2} {:>9.2} {:>7}",
+            name, f.requests, f.rps, f.p50_ms, f.p99_ms, f.errors
+        );
+    }
+    let ratio = if health.rps > 0.0 {
+        read.rps / health.rps * 100.0
+    } else {
+        0.0
+    };
+    println!("authenticated read throughput: {ratio:.0}% of /healthz (goal ≥ 25%)");
+    println!(
+        "server RSS: idle {:.1} MB (goal < 50 MB), loaded peak {:.1} MB",
+        idle as f64 / 1024.0,
+        health.peak_rss_kib.max(read.peak_rss_kib) as f64 / 1024.0
+    );
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,621 @@
+//! The command line: serving, the demo, migrations, users, tokens, the audit chain, and the
+//! calendar and validators for admins.
+
+use anyhow::{Context, anyhow};
+use clap::{Args, Parser, Subcommand};
+use ratusz_app::audit::Actor;
+use ratusz_app::{App, AppError, SystemClock};
+use ratusz_core::roles::Role;
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+use crate::config::Config;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "ratusz",
+    version,
+    about = "Ratusz — cyfrowy urząd gminy / the digital municipal office"
+)]
+pub struct Cli {
+    /// Configuration file (default: ./ratusz.toml when present).
+    #[arg(long, global = true, env = "RATUSZ_CONFIG")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Serve the portal, the staff panel and the API (production).
+    Serve,
+    /// Create (or reuse) the demo municipality "Gmina Przykładowo" and serve it.
+    Demo,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Municipalities served by this installation.
+    #[command(subcommand)]
+    Tenant(TenantCmd),
+    /// Staff accounts.
+    #[command(subcommand)]
+    User(UserCmd),
+    /// API tokens for staff users and integrations.
+    #[command(subcommand)]
+    Token(TokenCmd),
+    /// The tamper-evident audit log.
+    #[command(subcommand)]
+    Audit(AuditCmd),
+    /// Polish public holidays and KPA deadlines.
+    #[command(subcommand)]
+    Calendar(CalendarCmd),
+    /// Validate identifiers read one per line from stdin: prints `value<TAB>ok` or
+    /// `value<TAB>error:<code>`.
+    Validate {
+        /// pesel, nip, regon, iban, postal-code or ade.
+        kind: String,
+    },
+    /// Background jobs.
+    #[command(subcommand)]
+    Jobs(JobsCmd),
+    /// Benchmarks that print figures.
+    #[command(subcommand)]
+    Bench(crate::bench::BenchCmd),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TenantCmd {
+    /// Create a municipality.
+    Create {
+        /// Short id, e.g. `nowawies`.
+        #[arg(long)]
+        slug: String,
+        /// Full name, e.g. "Gmina Nowa Wieś".
+        #[arg(long)]
+        name: String,
+        /// Host names it is served at (repeatable).
+        #[arg(long = "host")]
+        hosts: Vec<String>,
+    },
+    /// List municipalities.
+    List,
+}
+
+#[derive(Args, Debug)]
+pub struct TenantArg {
+    /// The municipality (slug).
+    #[arg(long)]
+    pub tenant: String,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCmd {
+    /// Create a staff account. The password is read from stdin (one line) or generated.
+    Create {
+        #[command(flatten)]
+        tenant: TenantArg,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// clerk, manager, registrar or admin.
+        #[arg(long)]
+        role: String,
+        /// Unit symbol (required for clerk and manager).
+        #[arg(long)]
+        unit: Option<String>,
+        /// Read the password from stdin instead of generating one.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Grant a further role.
+    Grant {
+        #[command(flatten)]
+        tenant: TenantArg,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        unit: Option<String>,
+    },
+    /// Remove a user's TOTP (lost phone); they enrol again at the next sign-in.
+    ResetMfa {
+        #[command(flatten)]
+        tenant: TenantArg,
+        #[arg(long)]
+        email: String,
+    },
+    /// List staff accounts.
+    List {
+        #[command(flatten)]
+        tenant: TenantArg,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TokenCmd {
+    /// Create an API token for a user; prints it once.
+    Create {
+        #[command(flatten)]
+        tenant: TenantArg,
+        /// The user the token acts as.
+        #[arg(long)]
+        email: String,
+        /// A name to recognise it by.
+        #[arg(long, default_value = "integration")]
+        name: String,
+        /// Comma-separated: read, write, admin.
+        #[arg(long, default_value = "read")]
+        scopes: String,
+        /// Valid for this many days (default: until revoked).
+        #[arg(long)]
+        days: Option<i64>,
+    },
+    /// Revoke a token by its id.
+    Revoke {
+        #[command(flatten)]
+        tenant: TenantArg,
+        #[arg(long)]
+        id: String,
+    },
+    /// List tokens (ids, names, scopes; never the secret).
+    List {
+        #[command(flatten)]
+        tenant: TenantArg,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditCmd {
+    /// Verify every municipality's hash chain. Exit 0 when intact; 1 naming the first bad event.
+    Verify,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CalendarCmd {
+    /// Public holidays of a year: `YYYY-MM-DD<TAB>name` per line.
+    Holidays { year: i32 },
+    /// The due date of a term under KPA art. 57.
+    Deadline {
+        /// The day of the event (not counted), YYYY-MM-DD.
+        #[arg(long)]
+        from: String,
+        /// 14d, 2w, 1m, 2m, 3m …
+        #[arg(long)]
+        term: String,
+        /// Also print how the date was computed.
+        #[arg(long)]
+        explain: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum JobsCmd {
+    /// Run due jobs until the queue is empty, then exit.
+    Run,
+}
+
+pub fn init_logging(filter: &str) {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(filter)),
+        )
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+/// Connects and migrates.
+pub fn open_app(cfg: &Config) -> anyhow::Result<App> {
+    let url = cfg.database_url();
+    let store = ratusz_store::Store::connect(&url, cfg.pool_size)
+        .map_err(|e| anyhow!("{e}"))
+        .context("opening the database")?;
+    let applied = store.migrate().map_err(|e| anyhow!("{e}"))?;
+    for m in applied {
+        tracing::info!(migration = %m, "applied");
+    }
+    Ok(App::new(store, Arc::new(SystemClock), cfg.app_settings()))
+}
+
+fn app_err(e: AppError) -> anyhow::Error {
+    match e {
+        AppError::Invalid(fields) => anyhow!(
+            "{}",
+            fields
+                .iter()
+                .map(|f| format!("{}: {}", f.field, f.message_en))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+        other => anyhow!("{other}"),
+    }
+}
+
+fn tenant_id(app: &App, slug: &str) -> anyhow::Result<String> {
+    app.tenant_by_slug(slug)
+        .map_err(app_err)?
+        .map(|t| t.tenant_id)
+        .ok_or_else(|| anyhow!("no municipality with slug {slug:?} (see `ratusz tenant list`)"))
+}
+
+fn unit_id(app: &App, tenant: &str, symbol: Option<&str>) -> anyhow::Result<Option<String>> {
+    let Some(symbol) = symbol else {
+        return Ok(None);
+    };
+    let units = app.units(tenant).map_err(app_err)?;
+    units
+        .into_iter()
+        .find(|u| u.symbol.eq_ignore_ascii_case(symbol) || u.symbol == symbol.to_uppercase())
+        .map(|u| Some(u.id))
+        .ok_or_else(|| anyhow!("no unit with symbol {symbol:?}"))
+}
+
+fn parse_role(s: &str) -> anyhow::Result<Role> {
+    s.parse::<Role>()
+        .map_err(|_| anyhow!("unknown role {s:?}: use clerk, manager, registrar or admin"))
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    // Law commands need no configuration or database.
+    match &cli.command {
+        Command::Calendar(c) => return calendar(c),
+        Command::Validate { kind } => return validate(kind),
+        _ => {}
+    }
+    let mut cfg = Config::load(cli.config.as_deref()).map_err(|e| anyhow!(e))?;
+    init_logging(&cfg.log);
+    match cli.command {
+        Command::Serve => {
+            let app = open_app(&cfg)?;
+            serve(app, &cfg)?;
+        }
+        Command::Demo => {
+            if cfg.default_tenant.is_none() {
+                cfg.default_tenant = Some(ratusz_app::demo::SLUG.into());
+            }
+            let app = open_app(&cfg)?;
+            app.ensure_demo(&[]).map_err(app_err)?;
+            print_demo_banner(&cfg);
+            serve(app, &cfg)?;
+        }
+        Command::Migrate => {
+            let app = open_app(&cfg)?;
+            println!("database ready ({})", app.store.engine().as_str());
+        }
+        Command::Tenant(cmd) => {
+            let app = open_app(&cfg)?;
+            match cmd {
+                TenantCmd::Create { slug, name, hosts } => {
+                    let t = app
+                        .create_tenant(&slug, &name, &hosts, &Actor::cli())
+                        .map_err(app_err)?;
+                    println!("{}\t{}\t{}", t.slug, t.tenant_id, t.name);
+                }
+                TenantCmd::List => {
+                    for t in app.tenants().map_err(app_err)? {
+                        println!("{}\t{}\t{}", t.slug, t.tenant_id, t.name);
+                    }
+                }
+            }
+        }
+        Command::User(cmd) => user(open_app(&cfg)?, cmd)?,
+        Command::Token(cmd) => token(open_app(&cfg)?, cmd)?,
+        Command::Audit(AuditCmd::Verify) => return audit_verify(&open_app(&cfg)?),
+        Command::Jobs(JobsCmd::Run) => {
+            let app = open_app(&cfg)?;
+            let n = app.drain_jobs("cli").map_err(app_err)?;
+            println!("{n} jobs run");
+        }
+        Command::Bench(cmd) => return crate::bench::run(cmd, &cfg),
+        Command::Calendar(_) | Command::Validate { .. } => {}
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_demo_banner(cfg: &Config) {
+    use ratusz_app::demo;
+    println!("Ratusz demo: {} at {}", demo::NAME, cfg.public_url());
+    println!("  staff password (all staff): {}", demo::STAFF_PASSWORD);
+    println!(
+        "  staff TOTP secret (add to an authenticator app): {}",
+        demo::STAFF_TOTP_SECRET
+    );
+    for (email, _, role, unit) in demo::STAFF {
+        println!(
+            "    {email:<36} {role}{}",
+            unit.map(|u| format!(" ({u})")).unwrap_or_default()
+        );
+    }
+    println!("  residents (password {}):", demo::RESIDENT_PASSWORD);
+    for (email, _) in demo::RESIDENTS {
+        println!("    {email}");
+    }
+}
+
+/// Serves HTTP and runs the job workers until Ctrl-C or SIGTERM.
+pub fn serve(app: App, cfg: &Config) -> anyhow::Result<()> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let workers: Vec<_> = (0..cfg.workers)
+        .map(|i| app.spawn_worker(format!("{}-{i}", hostname()), stop.clone()))
+        .collect();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the runtime")?;
+    let router = ratusz_web::router(app, cfg.web_config());
+    let listen = cfg.listen.clone();
+    rt.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(&listen)
+            .await
+            .with_context(|| format!("cannot listen on {listen}"))?;
+        tracing::info!("listening on http://{listen}");
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("server")
+    })?;
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    for w in workers {
+        let _ = w.join();
+    }
+    Ok(())
+}
+
+fn hostname() -> String {
+    std::fs::read_to_string("/etc/hostname")
+        .map(|s| s.trim().to_owned())
+        .unwrap_or_else(|_| "node".into())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}
+
+fn read_password_line() -> anyhow::Result<String> {
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    Ok(line.trim_end_matches(['\n', '\r']).to_owned())
+}
+
+fn user(app: App, cmd: UserCmd) -> anyhow::Result<()> {
+    match cmd {
+        UserCmd::Create {
+            tenant,
+            email,
+            name,
+            role,
+            unit,
+            password_stdin,
+        } => {
+            let tid = tenant_id(&app, &tenant.tenant)?;
+            let role = parse_role(&role)?;
+            let unit_id = unit_id(&app, &tid, unit.as_deref())?;
+            let (password, generated) = if password_stdin {
+                (read_password_line()?, false)
+            } else {
+                (ratusz_app::accounts::random_token(18), true)
+            };
+            let user = app
+                .create_staff(
+                    &tid,
+                    &ratusz_app::accounts::NewStaff {
+                        email,
+                        display_name: name,
+                        password: password.clone(),
+                        role,
+                        unit_id,
+                        totp_secret: None,
+                    },
+                    &Actor::cli(),
+                )
+                .map_err(app_err)?;
+            println!("created {} ({})", user.email, user.id);
+            if generated {
+                println!("temporary password (shown once): {password}");
+            }
+            println!("TOTP enrolment is required at the first sign-in.");
+        }
+        UserCmd::Grant {
+            tenant,
+            email,
+            role,
+            unit,
+        } => {
+            let tid = tenant_id(&app, &tenant.tenant)?;
+            let role = parse_role(&role)?;
+            let unit_id = unit_id(&app, &tid, unit.as_deref())?;
+            let user = app
+                .user_by_email(&tid, &email)
+                .map_err(app_err)?
+                .ok_or_else(|| anyhow!("no user {email}"))?;
+            app.grant_role(&tid, &user.id, role, unit_id.as_deref(), &Actor::cli())
+                .map_err(app_err)?;
+            println!("granted {role} to {}", user.email);
+        }
+        UserCmd::ResetMfa { tenant, email } => {
+            let tid = tenant_id(&app, &tenant.tenant)?;
+            let user = app
+                .user_by_email(&tid, &email)
+                .map_err(app_err)?
+                .ok_or_else(|| anyhow!("no user {email}"))?;
+            app.reset_mfa(&tid, &user.id, &Actor::cli())
+                .map_err(app_err)?;
+            println!(
+                "two-step verification of {} reset; they enrol again at the next sign-in",
+                user.email
+            );
+        }
+        UserCmd::List { tenant } => {
+            let tid = tenant_id(&app, &tenant.tenant)?;
+            for (u, roles) in app.staff(&tid).map_err(app_err)? {
+                let roles: Vec<String> = roles.iter().map(|r| r.role.clone()).collect();
+                println!(
+                    "{}\t{}\t{}\tmfa:{}",
+                    u.email,
+                    u.display_name,
+                    roles.join(","),
+                    if u.totp_enabled_at.is_some() {
+                        "on"
+                    } else {
+                        "off"
+                    }
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+fn token(app: App, cmd: TokenCmd) -> anyhow::Result<()> {
+    match cmd {
+        TokenCmd::Create {
+            tenant,
+            email,
+            name,
+            scopes,
+            days,
+        } => {
+            let tid = tenant_id(&app, &tenant.tenant)?;
+            let user = app
+                .user_by_email(&tid, &email)
+                .map_err(app_err)?
+                .ok_or_else(|| anyhow!("no user {email}"))?;
+            let scopes: Vec<String> = scopes
+                .split(',')
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
+                .collect();
+            let (secret, row) = app
+                .create_api_token(&tid, &user.id, &name, &scopes, days, &Actor::cli())
+                .map_err(app_err)?;
+            eprintln!(
+                "token id {} for {} (scopes: {}); the secret below is shown once:",
+                row.id, user.email, row.scopes
+            );
+            println!("{secret}");
+        }
+        TokenCmd::Revoke { tenant, id } => {
+            let tid = tenant_id(&app, &tenant.tenant)?;
+            app.revoke_api_token(&tid, &id, &Actor::cli())
+                .map_err(app_err)?;
+            println!("revoked {id}");
+        }
+        TokenCmd::List { tenant } => {
+            let tid = tenant_id(&app, &tenant.tenant)?;
+            let rows = app.api_tokens(&tid).map_err(app_err)?;
+            for t in rows {
+                println!(
+                    "{}\t{}\t{}\t{}",
+                    t.id,
+                    t.name,
+                    t.scopes,
+                    if t.revoked_at.is_some() {
+                        "revoked"
+                    } else {
+                        "active"
+                    }
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+fn audit_verify(app: &App) -> anyhow::Result<ExitCode> {
+    let reports = ratusz_app::audit::verify_all(&app.store).map_err(app_err)?;
+    let mut ok = true;
+    for r in &reports {
+        match &r.first_break {
+            None => println!(
+                "ok\t{}\t{} events\thead {}",
+                r.tenant_id, r.events, r.head_hash
+            ),
+            Some(b) => {
+                ok = false;
+                println!(
+                    "BROKEN\t{}\tfirst bad event: seq {}{}\t{}",
+                    r.tenant_id,
+                    b.seq,
+                    b.event_id
+                        .as_deref()
+                        .map(|id| format!(" (id {id})"))
+                        .unwrap_or_default(),
+                    b.problem
+                );
+            }
+        }
+    }
+    Ok(if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn calendar(cmd: &CalendarCmd) -> anyhow::Result<ExitCode> {
+    use ratusz_core::calendar;
+    let mut out = std::io::stdout().lock();
+    match cmd {
+        CalendarCmd::Holidays { year } => {
+            let list = calendar::holidays(*year).map_err(|e| anyhow!("{e}"))?;
+            for h in list {
+                writeln!(out, "{}\t{}", h.date, h.name)?;
+            }
+        }
+        CalendarCmd::Deadline {
+            from,
+            term,
+            explain,
+        } => {
+            let fmt = time::macros::format_description!("[year]-[month]-[day]");
+            let start = time::Date::parse(from.trim(), &fmt)
+                .map_err(|_| anyhow!("--from must be a date YYYY-MM-DD, got {from:?}"))?;
+            let term: calendar::Term = term.parse().map_err(|e| anyhow!("--term: {e}"))?;
+            let d = calendar::deadline(start, term).map_err(|e| anyhow!("{e}"))?;
+            writeln!(out, "{}", d.due)?;
+            if *explain {
+                writeln!(out, "{}", d.explain_pl())?;
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn validate(kind: &str) -> anyhow::Result<ExitCode> {
+    use ratusz_core::validate::{self as v, Kind};
+    let kind: Kind = kind.parse().map_err(|_| {
+        anyhow!("unknown kind {kind:?}: use pesel, nip, regon, iban, postal-code or ade")
+    })?;
+    let stdin = std::io::stdin();
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    for line in stdin.lock().lines() {
+        let line = line?;
+        let value = line.trim_end_matches('\r');
+        match v::validate(kind, value) {
+            Ok(_) => writeln!(out, "{value}\tok")?,
+            Err(e) => writeln!(out, "{value}\terror:{}", e.code())?,
+        }
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,153 @@
+//! Configuration: defaults, then `ratusz.toml`, then `RATUSZ_*` environment variables (nested
+//! keys with `__`, e.g. `RATUSZ_SMTP__HOST`), then `*_FILE` secrets (e.g.
+//! `RATUSZ_SMTP__PASSWORD_FILE=/run/secrets/smtp`), each overriding the one before.
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Config {
+    /// Address to listen on.
+    pub listen: String,
+    /// Directory for the SQLite database and files.
+    pub data_dir: PathBuf,
+    /// `sqlite://…` (default: `sqlite://<data_dir>/ratusz.db`) or `postgres://…`.
+    pub database_url: Option<String>,
+    /// Public address used in e-mail links (default: `http://<listen>`).
+    pub public_url: Option<String>,
+    /// Tenant (slug) served on host names no tenant claims.
+    pub default_tenant: Option<String>,
+    /// Cookies `Secure` + HSTS: set when the site is served over HTTPS.
+    pub secure_cookies: bool,
+    /// Trust `X-Forwarded-For` (only behind your own reverse proxy).
+    pub trust_proxy: bool,
+    pub mail_from: String,
+    pub smtp: Option<SmtpConfig>,
+    /// Background job workers in this process.
+    pub workers: usize,
+    /// Database connections in the pool.
+    pub pool_size: u32,
+    /// Session idle timeout in minutes.
+    pub session_idle_minutes: i64,
+    /// Largest request body in KiB.
+    pub max_body_kib: usize,
+    /// Log filter (`info`, `ratusz=debug,…`).
+    pub log: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmtpConfig {
+    pub host: String,
+    #[serde(default = "default_smtp_port")]
+    pub port: u16,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    /// `starttls` (default), `tls` or `none`.
+    #[serde(default = "default_security")]
+    pub security: String,
+}
+
+fn default_smtp_port() -> u16 {
+    587
+}
+fn default_security() -> String {
+    "starttls".into()
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            listen: "127.0.0.1:8080".into(),
+            data_dir: PathBuf::from("./data"),
+            database_url: None,
+            public_url: None,
+            default_tenant: None,
+            secure_cookies: false,
+            trust_proxy: false,
+            mail_from: "Ratusz <no-reply@localhost>".into(),
+            smtp: None,
+            workers: 1,
+            pool_size: 8,
+            session_idle_minutes: 8 * 60,
+            max_body_kib: 64,
+            log: "info".into(),
+        }
+    }
+}
+
+impl Config {
+    /// Loads the configuration; `file` defaults to `./ratusz.toml` when it exists.
+    pub fn load(file: Option<&Path>) -> Result<Self, String> {
+        let mut fig = Figment::from(Serialized::defaults(Config::default()));
+        match file {
+            Some(f) if !f.exists() => {
+                return Err(format!("configuration file {} does not exist", f.display()));
+            }
+            Some(f) => fig = fig.merge(Toml::file(f)),
+            None => fig = fig.merge(Toml::file("ratusz.toml")),
+        }
+        fig = fig.merge(
+            Env::prefixed("RATUSZ_")
+                .split("__")
+                .filter(|k| !k.as_str().ends_with("_file")),
+        );
+        for (key, value) in std::env::vars() {
+            let Some(rest) = key.strip_prefix("RATUSZ_") else {
+                continue;
+            };
+            let Some(name) = rest.strip_suffix("_FILE") else {
+                continue;
+            };
+            let secret = std::fs::read_to_string(&value)
+                .map_err(|e| format!("cannot read {key}={value}: {e}"))?;
+            let path = name.to_ascii_lowercase().replace("__", ".");
+            fig = fig.merge(Serialized::default(
+                &path,
+                secret.trim_end_matches(['\n', '\r']).to_owned(),
+            ));
+        }
+        fig.extract().map_err(|e| format!("configuration: {e}"))
+    }
+
+    pub fn database_url(&self) -> String {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("ratusz.db").display()))
+    }
+
+    pub fn public_url(&self) -> String {
+        self.public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.listen))
+            .trim_end_matches('/')
+            .to_owned()
+    }
+
+    pub fn app_settings(&self) -> ratusz_app::Settings {
+        ratusz_app::Settings {
+            public_url: self.public_url(),
+            mail_from: self.mail_from.clone(),
+            smtp: self.smtp.as_ref().map(|s| ratusz_app::SmtpSettings {
+                host: s.host.clone(),
+                port: s.port,
+                username: s.username.clone(),
+                password: s.password.clone(),
+                security: s.security.clone(),
+            }),
+            default_tenant: self.default_tenant.clone(),
+            session_idle: time::Duration::minutes(self.session_idle_minutes.max(5)),
+            ..ratusz_app::Settings::default()
+        }
+    }
+
+    pub fn web_config(&self) -> ratusz_web::WebConfig {
+        ratusz_web::WebConfig {
+            secure_cookies: self.secure_cookies,
+            trust_proxy: self.trust_proxy,
+            max_body: self.max_body_kib.max(1) * 1024,
+        }
+    }
+}

@@ -1,0 +1,631 @@
+//! Sign-in, second factor, TOTP enrolment, sign-up, e-mail verification, password reset and
+//! the account page.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::Response;
+use axum_extra::extract::cookie::{Cookie, SameSite};
+use base64::Engine as _;
+use ratusz_app::AppError;
+use ratusz_app::accounts::{Principal, SessionState};
+use ratusz_core::roles::AccountKind;
+use serde::Deserialize;
+
+use crate::ctx::{Ctx, FormData};
+use crate::errors::{FormErrors, PageError};
+use crate::pages::{PageCtx, render, render_status, see_other};
+use crate::{AppState, SESSION_COOKIE};
+
+fn session_cookie(state: &AppState, value: String, remove: bool) -> HeaderValue {
+    let mut c = Cookie::build((SESSION_COOKIE, value))
+        .path("/")
+        .http_only(true)
+        .secure(state.cfg.secure_cookies)
+        .same_site(SameSite::Lax)
+        .build();
+    if remove {
+        c.make_removal();
+    }
+    HeaderValue::from_str(&c.to_string()).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+fn with_cookie(mut resp: Response, cookie: HeaderValue) -> Response {
+    resp.headers_mut().append(header::SET_COOKIE, cookie);
+    resp
+}
+
+/// Where a fully signed-in user goes next.
+fn landing(p: &Principal) -> &'static str {
+    if p.kind() == AccountKind::Staff {
+        "/panel"
+    } else {
+        "/"
+    }
+}
+
+/// Where a session in a given state must go.
+fn next_step(state: SessionState, staff: bool) -> &'static str {
+    match state {
+        SessionState::NeedsTotp => "/login/mfa",
+        SessionState::NeedsEnrolment => "/mfa/setup",
+        SessionState::Full if staff => "/panel",
+        SessionState::Full => "/",
+    }
+}
+
+// ------------------------------------------------------------------ sign-in
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    page: PageCtx,
+    errors: FormErrors,
+    email: String,
+    notice: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct LoginForm {
+    csrf: String,
+    email: String,
+    password: String,
+}
+
+pub async fn login_page(ctx: Ctx) -> Result<Response, PageError> {
+    if let Some(p) = &ctx.principal
+        && let Some(state) = p.session_state()
+    {
+        return Ok(see_other(next_step(state, p.kind() == AccountKind::Staff)));
+    }
+    render(&LoginPage {
+        page: PageCtx::new(&ctx, "sign-in-title"),
+        errors: FormErrors::default(),
+        email: String::new(),
+        notice: None,
+    })
+}
+
+pub async fn login_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    FormData(form): FormData<LoginForm>,
+) -> Result<Response, PageError> {
+    ctx.check_csrf(&form.csrf)?;
+    let tenant_id = ctx.tenant.tenant_id.clone();
+    let (ip, ua) = (ctx.ip.clone(), ctx.user_agent.clone());
+    let (email, password) = (form.email.clone(), form.password);
+    let result = state
+        .app
+        .blocking(move |a| a.sign_in(&tenant_id, &email, &password, &ip, ua.as_deref()))
+        .await;
+    let t = ctx.tr();
+    let message = match result {
+        Ok(session) => {
+            let resp = see_other(next_step(session.state, session.staff));
+            return Ok(with_cookie(
+                resp,
+                session_cookie(&state, session.token, false),
+            ));
+        }
+        Err(AppError::BadCredentials) => t.t("login-bad-credentials"),
+        Err(AppError::Conflict(c)) if c == "email_not_verified" => t.t("login-not-verified"),
+        Err(e) => return Err(ctx.fail(e)),
+    };
+    let page = LoginPage {
+        page: PageCtx::new(&ctx, "sign-in-title"),
+        errors: FormErrors::one("password", message),
+        email: form.email,
+        notice: None,
+    };
+    render_status(&page, StatusCode::UNPROCESSABLE_ENTITY)
+}
+
+// ------------------------------------------------------------------ second factor
+
+#[derive(Template)]
+#[template(path = "mfa.html")]
+struct MfaPage {
+    page: PageCtx,
+    errors: FormErrors,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CodeForm {
+    csrf: String,
+    code: String,
+}
+
+fn needs(ctx: &Ctx, want: SessionState) -> Result<Principal, &'static str> {
+    match &ctx.principal {
+        Some(p) if p.session_state() == Some(want) => Ok(p.clone()),
+        Some(p) => Err(next_step(
+            p.session_state().unwrap_or(SessionState::Full),
+            p.kind() == AccountKind::Staff,
+        )),
+        None => Err("/login"),
+    }
+}
+
+pub async fn mfa_page(ctx: Ctx) -> Result<Response, PageError> {
+    if let Err(r) = needs(&ctx, SessionState::NeedsTotp) {
+        return Ok(see_other(r));
+    }
+    render(&MfaPage {
+        page: PageCtx::new(&ctx, "mfa-title"),
+        errors: FormErrors::default(),
+    })
+}
+
+pub async fn mfa_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    FormData(form): FormData<CodeForm>,
+) -> Result<Response, PageError> {
+    ctx.check_csrf(&form.csrf)?;
+    let principal = match needs(&ctx, SessionState::NeedsTotp) {
+        Ok(p) => p,
+        Err(r) => return Ok(see_other(r)),
+    };
+    let ip = ctx.ip.clone();
+    let p = principal.clone();
+    match state
+        .app
+        .blocking(move |a| a.verify_second_factor(&p, &form.code, &ip))
+        .await
+    {
+        Ok(()) => Ok(see_other(landing(&principal))),
+        Err(AppError::BadTotp) => render_status(
+            &MfaPage {
+                page: PageCtx::new(&ctx, "mfa-title"),
+                errors: FormErrors::one("code", ctx.tr().t("mfa-bad-code")),
+            },
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        Err(e) => Err(ctx.fail(e)),
+    }
+}
+
+// ------------------------------------------------------------------ TOTP enrolment
+
+#[derive(Template)]
+#[template(path = "mfa_setup.html")]
+struct SetupPage {
+    page: PageCtx,
+    errors: FormErrors,
+    qr_data_uri: String,
+    secret_grouped: String,
+}
+
+#[derive(Template)]
+#[template(path = "recovery_codes.html")]
+struct RecoveryPage {
+    page: PageCtx,
+    codes: Vec<String>,
+    next: &'static str,
+}
+
+/// Who may enrol: staff who must, or any fully signed-in user without TOTP (optional for
+/// residents).
+fn enrolling(ctx: &Ctx) -> Result<Principal, &'static str> {
+    match &ctx.principal {
+        Some(p) if p.session_state() == Some(SessionState::NeedsEnrolment) => Ok(p.clone()),
+        Some(p)
+            if p.session_state() == Some(SessionState::Full)
+                && p.user.totp_enabled_at.is_none() =>
+        {
+            Ok(p.clone())
+        }
+        Some(p) => Err(next_step(
+            p.session_state().unwrap_or(SessionState::Full),
+            p.kind() == AccountKind::Staff,
+        )),
+        None => Err("/login"),
+    }
+}
+
+fn qr_svg_data_uri(url: &str) -> Result<String, AppError> {
+    let code =
+        qrcode::QrCode::new(url.as_bytes()).map_err(|e| AppError::Internal(format!("qr: {e}")))?;
+    let svg = code
+        .render::<qrcode::render::svg::Color<'_>>()
+        .min_dimensions(240, 240)
+        .quiet_zone(true)
+        .build();
+    Ok(format!(
+        "data:image/svg+xml;base64,{}",
+        base64::engine::general_purpose::STANDARD.encode(svg)
+    ))
+}
+
+fn group4(s: &str) -> String {
+    s.as_bytes()
+        .chunks(4)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+async fn setup_page_with(
+    state: &AppState,
+    ctx: &Ctx,
+    p: Principal,
+    errors: FormErrors,
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    let enrolment = state
+        .app
+        .blocking(move |a| a.begin_enrolment(&p))
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    let qr = qr_svg_data_uri(&enrolment.otpauth_url).map_err(|e| ctx.fail(e))?;
+    render_status(
+        &SetupPage {
+            page: PageCtx::new(ctx, "setup-title"),
+            errors,
+            qr_data_uri: qr,
+            secret_grouped: group4(&enrolment.secret_base32),
+        },
+        status,
+    )
+}
+
+pub async fn setup_page(State(state): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
+    match enrolling(&ctx) {
+        Ok(p) => setup_page_with(&state, &ctx, p, FormErrors::default(), StatusCode::OK).await,
+        Err(r) => Ok(see_other(r)),
+    }
+}
+
+pub async fn setup_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    FormData(form): FormData<CodeForm>,
+) -> Result<Response, PageError> {
+    ctx.check_csrf(&form.csrf)?;
+    let principal = match enrolling(&ctx) {
+        Ok(p) => p,
+        Err(r) => return Ok(see_other(r)),
+    };
+    let p = principal.clone();
+    match state
+        .app
+        .blocking(move |a| a.confirm_enrolment(&p, &form.code))
+        .await
+    {
+        Ok(codes) => render(&RecoveryPage {
+            page: PageCtx::new(&ctx, "recovery-title"),
+            codes,
+            next: landing(&principal),
+        }),
+        Err(AppError::Invalid(errs)) => {
+            let errors = FormErrors::new(&errs, ctx.lang);
+            setup_page_with(
+                &state,
+                &ctx,
+                principal,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => Err(ctx.fail(e)),
+    }
+}
+
+// ------------------------------------------------------------------ sign-out
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CsrfOnly {
+    csrf: String,
+}
+
+pub async fn logout(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    FormData(form): FormData<CsrfOnly>,
+) -> Result<Response, PageError> {
+    ctx.check_csrf(&form.csrf)?;
+    if let Some(p) = ctx.principal.clone() {
+        state
+            .app
+            .blocking(move |a| a.sign_out(&p))
+            .await
+            .map_err(|e| ctx.fail(e))?;
+    }
+    Ok(with_cookie(
+        see_other("/"),
+        session_cookie(&state, String::new(), true),
+    ))
+}
+
+pub async fn logout_everywhere(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    FormData(form): FormData<CsrfOnly>,
+) -> Result<Response, PageError> {
+    ctx.check_csrf(&form.csrf)?;
+    let Some(p) = ctx.full().cloned() else {
+        return Ok(see_other("/login"));
+    };
+    state
+        .app
+        .blocking(move |a| a.sign_out_everywhere(&p))
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    Ok(with_cookie(
+        see_other("/login"),
+        session_cookie(&state, String::new(), true),
+    ))
+}
+
+// ------------------------------------------------------------------ sign-up and e-mail
+
+#[derive(Template)]
+#[template(path = "signup.html")]
+struct SignupPage {
+    page: PageCtx,
+    errors: FormErrors,
+    email: String,
+    display_name: String,
+}
+
+#[derive(Template)]
+#[template(path = "message.html")]
+struct MessagePage {
+    page: PageCtx,
+    paragraphs: Vec<String>,
+    link: Option<(String, String)>,
+}
+
+fn message(
+    ctx: &Ctx,
+    title_id: &str,
+    body_ids: &[&str],
+    link: Option<(&str, &str)>,
+) -> Result<Response, PageError> {
+    let t = ctx.tr();
+    render(&MessagePage {
+        page: PageCtx::new(ctx, title_id),
+        paragraphs: body_ids.iter().map(|id| t.t(id)).collect(),
+        link: link.map(|(href, label)| (href.to_owned(), t.t(label))),
+    })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct SignupForm {
+    csrf: String,
+    email: String,
+    display_name: String,
+    password: String,
+    password_confirm: String,
+}
+
+pub async fn signup_page(ctx: Ctx) -> Result<Response, PageError> {
+    render(&SignupPage {
+        page: PageCtx::new(&ctx, "signup-title"),
+        errors: FormErrors::default(),
+        email: String::new(),
+        display_name: String::new(),
+    })
+}
+
+pub async fn signup_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    FormData(form): FormData<SignupForm>,
+) -> Result<Response, PageError> {
+    ctx.check_csrf(&form.csrf)?;
+    let tid = ctx.tenant.tenant_id.clone();
+    let (email, name) = (form.email.clone(), form.display_name.clone());
+    let result = state
+        .app
+        .blocking(move |a| {
+            a.signup_resident(&tid, &email, &name, &form.password, &form.password_confirm)
+        })
+        .await;
+    match result {
+        Ok(()) => Ok(see_other("/signup/done")),
+        Err(AppError::Invalid(errs)) => render_status(
+            &SignupPage {
+                page: PageCtx::new(&ctx, "signup-title"),
+                errors: FormErrors::new(&errs, ctx.lang),
+                email: form.email,
+                display_name: form.display_name,
+            },
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        Err(e) => Err(ctx.fail(e)),
+    }
+}
+
+pub async fn signup_done(ctx: Ctx) -> Result<Response, PageError> {
+    message(
+        &ctx,
+        "signup-done-title",
+        &["signup-done-text", "signup-done-text2"],
+        None,
+    )
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct TokenQuery {
+    token: String,
+}
+
+pub async fn verify_email(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<TokenQuery>,
+) -> Result<Response, PageError> {
+    let tid = ctx.tenant.tenant_id.clone();
+    state
+        .app
+        .blocking(move |a| a.verify_email(&tid, &q.token))
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    message(
+        &ctx,
+        "verify-done-title",
+        &["verify-done-text"],
+        Some(("/login", "nav-sign-in")),
+    )
+}
+
+// ------------------------------------------------------------------ password reset
+
+#[derive(Template)]
+#[template(path = "forgot.html")]
+struct ForgotPage {
+    page: PageCtx,
+    errors: FormErrors,
+    email: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct EmailForm {
+    csrf: String,
+    email: String,
+}
+
+pub async fn forgot_page(ctx: Ctx) -> Result<Response, PageError> {
+    render(&ForgotPage {
+        page: PageCtx::new(&ctx, "forgot-title"),
+        errors: FormErrors::default(),
+        email: String::new(),
+    })
+}
+
+pub async fn forgot_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    FormData(form): FormData<EmailForm>,
+) -> Result<Response, PageError> {
+    ctx.check_csrf(&form.csrf)?;
+    let tid = ctx.tenant.tenant_id.clone();
+    let email = form.email.clone();
+    match state
+        .app
+        .blocking(move |a| a.request_password_reset(&tid, &email))
+        .await
+    {
+        Ok(()) => Ok(see_other("/password/forgot/done")),
+        Err(AppError::Invalid(errs)) => render_status(
+            &ForgotPage {
+                page: PageCtx::new(&ctx, "forgot-title"),
+                errors: FormErrors::new(&errs, ctx.lang),
+                email: form.email,
+            },
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        Err(e) => Err(ctx.fail(e)),
+    }
+}
+
+pub async fn forgot_done(ctx: Ctx) -> Result<Response, PageError> {
+    message(&ctx, "forgot-done-title", &["forgot-done-text"], None)
+}
+
+#[derive(Template)]
+#[template(path = "reset.html")]
+struct ResetPage {
+    page: PageCtx,
+    errors: FormErrors,
+    token: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ResetForm {
+    csrf: String,
+    token: String,
+    password: String,
+    password_confirm: String,
+}
+
+pub async fn reset_page(ctx: Ctx, Query(q): Query<TokenQuery>) -> Result<Response, PageError> {
+    render(&ResetPage {
+        page: PageCtx::new(&ctx, "reset-title"),
+        errors: FormErrors::default(),
+        token: q.token,
+    })
+}
+
+pub async fn reset_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    FormData(form): FormData<ResetForm>,
+) -> Result<Response, PageError> {
+    ctx.check_csrf(&form.csrf)?;
+    let tid = ctx.tenant.tenant_id.clone();
+    let token = form.token.clone();
+    match state
+        .app
+        .blocking(move |a| a.reset_password(&tid, &token, &form.password, &form.password_confirm))
+        .await
+    {
+        Ok(()) => Ok(with_cookie(
+            see_other("/password/reset/done"),
+            session_cookie(&state, String::new(), true),
+        )),
+        Err(AppError::Invalid(errs)) => render_status(
+            &ResetPage {
+                page: PageCtx::new(&ctx, "reset-title"),
+                errors: FormErrors::new(&errs, ctx.lang),
+                token: form.token,
+            },
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        Err(e) => Err(ctx.fail(e)),
+    }
+}
+
+pub async fn reset_done(ctx: Ctx) -> Result<Response, PageError> {
+    message(
+        &ctx,
+        "reset-done-title",
+        &["reset-done-text"],
+        Some(("/login", "nav-sign-in")),
+    )
+}
+
+// ------------------------------------------------------------------ account
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountPage {
+    page: PageCtx,
+    name: String,
+    email: String,
+    mfa_on: bool,
+    notice: Option<String>,
+}
+
+pub async fn account_page(ctx: Ctx) -> Result<Response, PageError> {
+    let Some(p) = ctx.full().cloned() else {
+        return Ok(see_other("/login"));
+    };
+    render(&AccountPage {
+        page: PageCtx::new(&ctx, "account-title"),
+        name: p.user.display_name.clone(),
+        email: p.user.email.clone(),
+        mfa_on: p.user.totp_enabled_at.is_some(),
+        notice: None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::group4;
+
+    #[test]
+    fn secrets_are_grouped_for_reading() {
+        assert_eq!(group4("ABCDEFGHIJ"), "ABCD EFGH IJ");
+    }
+}

@@ -1,0 +1,27 @@
+// The pages the WCAG check visits. A new capability appends its pages here.
+//
+// Fields:
+//   path    the address to open, relative to RATUSZ_E2E_BASE_URL
+//   label   how failures name the page
+//   status  the HTTP status of the final response (after redirects); default 200
+//   lang    the expected <html lang> prefix; default 'pl'
+
+/** Pages anyone can open without signing in. */
+export const publicPages = [
+  { path: '/', label: 'strona główna' },
+  { path: '/login', label: 'logowanie' },
+  { path: '/signup', label: 'zakładanie konta' },
+  { path: '/password/forgot', label: 'przypomnienie hasła' },
+  // A GET that sets the language cookie and redirects back to `back`.
+  { path: '/lang/en?back=/', label: 'home page in English', lang: 'en' },
+  { path: '/no-such-page', label: 'strona 404', status: 404 },
+];
+
+/** Staff panel pages, checked after the demo administrator has signed in. */
+export const staffPages = [
+  { path: '/panel', label: 'panel: start' },
+  { path: '/panel/admin/units', label: 'panel: komórki organizacyjne' },
+  { path: '/panel/admin/users', label: 'panel: konta pracowników' },
+  { path: '/panel/admin/outbox', label: 'panel: poczta wychodząca' },
+  { path: '/panel/admin/audit', label: 'panel: dziennik zdarzeń' },
+];

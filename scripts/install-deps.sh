@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Installs the Debian packages that building Ratusz and running its tests need,
+# then the e2e/ node modules. Safe to run again: it only installs what is missing.
+#
+# Usage: scripts/install-deps.sh
+set -euo pipefail
+
+# Needed by the build (openssl-sys, pq-sys) and by the browser tests (e2e/).
+BASE_PACKAGES=(
+  pkg-config
+  libssl-dev
+  libpq-dev
+  gcc
+  chromium
+  nodejs
+  npm
+  fonts-dejavu-core
+)
+
+# >>> Packages added by later capabilities: append here, one per line. <<<
+# Expected: tesseract-ocr-pol (OCR), poppler-utils (pdftoppm), clamav (virus scan).
+EXTRA_PACKAGES=(
+)
+
+say() { printf 'install-deps: %s\n' "$*"; }
+die() { printf 'install-deps: error: %s\n' "$*" >&2; exit 1; }
+
+if [[ ! -r /etc/debian_version ]] || ! command -v apt-get >/dev/null 2>&1 \
+  || ! command -v dpkg-query >/dev/null 2>&1; then
+  die "this script supports Debian (and derivatives) with apt-get and dpkg; install the equivalents of: ${BASE_PACKAGES[*]} ${EXTRA_PACKAGES[*]:-} by hand"
+fi
+
+SUDO=()
+if [[ "$(id -u)" -ne 0 ]]; then
+  if command -v sudo >/dev/null 2>&1; then
+    SUDO=(sudo)
+  else
+    NEED_ROOT=1
+  fi
+fi
+
+is_installed() {
+  local status
+  status="$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null || true)"
+  [[ "$status" == "install ok installed" ]]
+}
+
+missing=()
+for pkg in "${BASE_PACKAGES[@]}" "${EXTRA_PACKAGES[@]}"; do
+  [[ -n "$pkg" ]] || continue
+  if is_installed "$pkg"; then
+    continue
+  fi
+  # NodeSource's nodejs package bundles npm and conflicts with Debian's npm
+  # package; asking apt for npm there would replace node itself.
+  if [[ "$pkg" == "npm" ]] && is_installed nodejs && command -v npm >/dev/null 2>&1; then
+    continue
+  fi
+  missing+=("$pkg")
+done
+
+if [[ ${#missing[@]} -eq 0 ]]; then
+  say "all system packages present"
+else
+  if [[ -n "${NEED_ROOT:-}" ]]; then
+    die "missing packages (${missing[*]}) and not root, and sudo is not available; run as root"
+  fi
+  "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
+  "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive \
+    apt-get install -y --no-install-recommends "${missing[@]}"
+  say "installed: ${missing[*]}"
+fi
+
+# playwright-core (pinned in e2e/package.json) needs node 20 or newer.
+if command -v node >/dev/null 2>&1; then
+  node_major="$(node -p 'process.versions.node.split(".")[0]')"
+  if [[ "$node_major" -lt 20 ]]; then
+    say "warning: node $(node -v) is older than 20; the e2e tests need node >= 20"
+  fi
+fi
+
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+e2e_dir="$repo_root/e2e"
+if [[ -f "$e2e_dir/package-lock.json" ]]; then
+  if [[ ! -d "$e2e_dir/node_modules" || "$e2e_dir/package-lock.json" -nt "$e2e_dir/node_modules" ]]; then
+    if (cd "$e2e_dir" && npm ci --no-audit --no-fund --prefer-offline); then
+      # npm ci may leave the directory's mtime older than a freshly checked-out lock file.
+      touch "$e2e_dir/node_modules"
+      say "e2e node modules installed"
+    else
+      die "npm ci failed in $e2e_dir (no network or no npm registry?); system packages are fine, but the browser tests cannot run until 'npm ci' succeeds there"
+    fi
+  else
+    say "e2e node modules up to date"
+  fi
+fi
