@@ -1,1 +1,6 @@
+//! The one integration-test binary: drives the real app over HTTP, on SQLite always and on
+//! PostgreSQL too when `RATUSZ_TEST_PG_URL` is set (each test gets its own schema there).
 
+mod support;
+
+mod smoke;

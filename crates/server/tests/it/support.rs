@@ -1,0 +1,404 @@
+//! Test harness: a fresh database per test (SQLite file or PostgreSQL schema), the real router
+//! served on an ephemeral port, and a cookie-keeping HTTP client that knows about CSRF and TOTP.
+
+#![allow(dead_code)]
+
+use ratusz_app::audit::Actor;
+use ratusz_app::{App, Settings};
+use ratusz_core::clock::SystemClock;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Which engine a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs `$body` once per engine: `sqlite_<name>` always, `pg_<name>` when RATUSZ_TEST_PG_URL is
+/// set (otherwise that variant prints why it did nothing).
+#[macro_export]
+macro_rules! both_engines {
+    ($name:ident, $body:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            #[test]
+            fn sqlite() {
+                ($body)($crate::support::Engine::Sqlite)
+            }
+            #[test]
+            fn postgres() {
+                if $crate::support::pg_url().is_none() {
+                    eprintln!("RATUSZ_TEST_PG_URL not set: PostgreSQL variant not run");
+                    return;
+                }
+                ($body)($crate::support::Engine::Postgres)
+            }
+        }
+    };
+}
+
+pub fn pg_url() -> Option<String> {
+    std::env::var("RATUSZ_TEST_PG_URL")
+        .ok()
+        .filter(|s| !s.is_empty())
+}
+
+/// A fresh, migrated database. The SQLite file lives in a temp dir removed on drop; the
+/// PostgreSQL schema is dropped on drop.
+pub struct TestDb {
+    pub engine: Engine,
+    pub url: String,
+    pub dir: PathBuf,
+    schema: Option<String>,
+}
+
+fn unique(prefix: &str) -> String {
+    format!("{prefix}_{}", uuid::Uuid::now_v7().simple())
+}
+
+impl TestDb {
+    pub fn new(engine: Engine) -> Self {
+        let dir = std::env::temp_dir().join(unique("ratusz_it"));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        match engine {
+            Engine::Sqlite => {
+                let url = format!("sqlite://{}", dir.join("ratusz.db").display());
+                Self {
+                    engine,
+                    url,
+                    dir,
+                    schema: None,
+                }
+            }
+            Engine::Postgres => {
+                use diesel::Connection;
+                use diesel::connection::SimpleConnection;
+                let base = pg_url().expect("RATUSZ_TEST_PG_URL");
+                let schema = unique("it");
+                let mut c =
+                    diesel::PgConnection::establish(&base).expect("connect to RATUSZ_TEST_PG_URL");
+                c.batch_execute(&format!("CREATE SCHEMA {schema}"))
+                    .expect("create schema");
+                let sep = if base.contains('?') { '&' } else { '?' };
+                let url = format!("{base}{sep}options=-csearch_path%3D{schema}");
+                Self {
+                    engine,
+                    url,
+                    dir,
+                    schema: Some(schema),
+                }
+            }
+        }
+    }
+
+    /// A migrated store on this database.
+    pub fn store(&self) -> ratusz_store::Store {
+        let store = ratusz_store::Store::connect(&self.url, 8).expect("connect");
+        store.migrate().expect("migrate");
+        store
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some(schema) = &self.schema
+            && let Some(base) = pg_url()
+        {
+            use diesel::Connection;
+            use diesel::connection::SimpleConnection;
+            if let Ok(mut c) = diesel::PgConnection::establish(&base) {
+                let _ = c.batch_execute(&format!("DROP SCHEMA {schema} CASCADE"));
+            }
+        }
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Settings for tests: cheap argon2 so that sign-ins are fast.
+pub fn test_settings() -> Settings {
+    Settings {
+        argon2_memory_kib: 1024,
+        default_tenant: Some("przykladowo".into()),
+        ..Settings::default()
+    }
+}
+
+/// A running server on an ephemeral port, with the demo municipality and a second one
+/// ("sasiednia", served at host `sasiednia.test`) for isolation tests.
+pub struct TestServer {
+    pub db: TestDb,
+    pub app: App,
+    pub addr: SocketAddr,
+    pub base: String,
+    pub demo_tenant: String,
+    pub other_tenant: String,
+    _rt: tokio::runtime::Runtime,
+}
+
+pub const OTHER_HOST: &str = "sasiednia.test";
+pub const OTHER_ADMIN: &str = "admin@sasiednia.gov.pl";
+
+impl TestServer {
+    pub fn start(engine: Engine) -> Self {
+        Self::start_with(engine, ratusz_web::WebConfig::default())
+    }
+
+    pub fn start_with(engine: Engine, web: ratusz_web::WebConfig) -> Self {
+        let db = TestDb::new(engine);
+        let app = App::new(db.store(), Arc::new(SystemClock), test_settings());
+        let demo = app.ensure_demo(&[]).expect("demo");
+        let other = app
+            .create_tenant(
+                "sasiednia",
+                "Gmina Sąsiednia",
+                &[OTHER_HOST.into()],
+                &Actor::cli(),
+            )
+            .expect("second tenant");
+        let unit = app
+            .create_unit(
+                &other.tenant_id,
+                "BX",
+                "Biuro Sąsiednie Tajne",
+                &Actor::cli(),
+            )
+            .expect("unit");
+        app.create_staff(
+            &other.tenant_id,
+            &ratusz_app::accounts::NewStaff {
+                email: OTHER_ADMIN.into(),
+                display_name: "Bożena Sąsiednia".into(),
+                password: ratusz_app::demo::STAFF_PASSWORD.into(),
+                role: ratusz_core::roles::Role::Admin,
+                unit_id: None,
+                totp_secret: Some(ratusz_app::demo::STAFF_TOTP_SECRET.into()),
+            },
+            &Actor::cli(),
+        )
+        .expect("other admin");
+        let _ = unit;
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let router = ratusz_web::router(app.clone(), web);
+        let listener = rt
+            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        rt.spawn(async move {
+            let _ = axum::serve(
+                listener,
+                router.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .await;
+        });
+        Self {
+            base: format!("http://{addr}"),
+            db,
+            app,
+            addr,
+            demo_tenant: demo.tenant_id,
+            other_tenant: other.tenant_id,
+            _rt: rt,
+        }
+    }
+
+    pub fn client(&self) -> Client {
+        Client::new(&self.base, None)
+    }
+
+    /// A client that sends `Host: <host>` (to reach another tenant).
+    pub fn client_for_host(&self, host: &str) -> Client {
+        Client::new(&self.base, Some(host.to_owned()))
+    }
+
+    /// A fully signed-in demo staff client (password + TOTP).
+    pub fn staff(&self, email: &str) -> Client {
+        let c = self.client();
+        c.sign_in_staff(
+            email,
+            ratusz_app::demo::STAFF_PASSWORD,
+            ratusz_app::demo::STAFF_TOTP_SECRET,
+        );
+        c
+    }
+
+    /// An API token for a user of a tenant.
+    pub fn token(&self, tenant_id: &str, email: &str, scopes: &[&str]) -> String {
+        let user = self
+            .app
+            .user_by_email(tenant_id, email)
+            .expect("lookup")
+            .expect("user exists");
+        let scopes: Vec<String> = scopes.iter().map(|s| s.to_string()).collect();
+        self.app
+            .create_api_token(tenant_id, &user.id, "test", &scopes, None, &Actor::cli())
+            .expect("token")
+            .0
+    }
+}
+
+/// The current TOTP code for a base32 secret.
+pub fn totp_now(secret_b32: &str) -> String {
+    let bytes = totp_rs::Secret::Encoded(secret_b32.to_owned())
+        .to_bytes()
+        .expect("base32");
+    let t = totp_rs::TOTP::new_unchecked(
+        totp_rs::Algorithm::SHA1,
+        6,
+        1,
+        30,
+        bytes,
+        None,
+        String::new(),
+    );
+    t.generate_current().expect("clock")
+}
+
+/// A response, read fully.
+#[derive(Debug)]
+pub struct Resp {
+    pub status: u16,
+    pub location: Option<String>,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: String,
+}
+
+impl Resp {
+    /// The value of `<input … name="csrf" value="…">` in the page.
+    pub fn csrf(&self) -> String {
+        extract_input(&self.body, "csrf").unwrap_or_default()
+    }
+}
+
+pub fn extract_input(html: &str, name: &str) -> Option<String> {
+    let needle = format!("name=\"{name}\" value=\"");
+    let start = html.find(&needle)? + needle.len();
+    let end = html[start..].find('"')? + start;
+    Some(html[start..end].to_owned())
+}
+
+/// A browser-like client: keeps cookies, does not follow redirects (tests look at them).
+pub struct Client {
+    pub base: String,
+    pub host: Option<String>,
+    pub http: reqwest::blocking::Client,
+}
+
+impl Client {
+    pub fn new(base: &str, host: Option<String>) -> Self {
+        let http = reqwest::blocking::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(std::time::Duration::from_secs(30))
+            .build()
+            .expect("client");
+        Self {
+            base: base.to_owned(),
+            host,
+            http,
+        }
+    }
+
+    fn with_host(
+        &self,
+        rb: reqwest::blocking::RequestBuilder,
+    ) -> reqwest::blocking::RequestBuilder {
+        match &self.host {
+            Some(h) => rb.header(reqwest::header::HOST, h),
+            None => rb,
+        }
+    }
+
+    fn read(resp: reqwest::blocking::Response) -> Resp {
+        let status = resp.status().as_u16();
+        let headers = resp.headers().clone();
+        let location = headers
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let body = resp.text().unwrap_or_default();
+        Resp {
+            status,
+            location,
+            headers,
+            body,
+        }
+    }
+
+    pub fn get(&self, path: &str) -> Resp {
+        Self::read(
+            self.with_host(self.http.get(format!("{}{path}", self.base)))
+                .send()
+                .expect("GET"),
+        )
+    }
+
+    /// Posts a url-encoded form as-is.
+    pub fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> Resp {
+        Self::read(
+            self.with_host(self.http.post(format!("{}{path}", self.base)).form(fields))
+                .send()
+                .expect("POST"),
+        )
+    }
+
+    pub fn post_raw(&self, path: &str, content_type: &str, body: Vec<u8>) -> Resp {
+        Self::read(
+            self.with_host(self.http.post(format!("{}{path}", self.base)))
+                .header(reqwest::header::CONTENT_TYPE, content_type)
+                .body(body)
+                .send()
+                .expect("POST"),
+        )
+    }
+
+    /// GETs `page`, then posts `fields` plus the page's CSRF token to `action`.
+    pub fn submit(&self, page: &str, action: &str, fields: &[(&str, &str)]) -> Resp {
+        let csrf = self.get(page).csrf();
+        let mut all: Vec<(&str, &str)> = vec![("csrf", csrf.as_str())];
+        all.extend_from_slice(fields);
+        self.post_form(action, &all)
+    }
+
+    pub fn api_get(&self, path: &str, token: Option<&str>) -> Resp {
+        let mut rb = self.http.get(format!("{}{path}", self.base));
+        if let Some(t) = token {
+            rb = rb.bearer_auth(t);
+        }
+        Self::read(self.with_host(rb).send().expect("GET"))
+    }
+
+    pub fn api_post(&self, path: &str, token: Option<&str>, json: &str) -> Resp {
+        let mut rb = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(json.to_owned());
+        if let Some(t) = token {
+            rb = rb.bearer_auth(t);
+        }
+        Self::read(self.with_host(rb).send().expect("POST"))
+    }
+
+    /// Password then TOTP; asserts each step's redirect.
+    pub fn sign_in_staff(&self, email: &str, password: &str, secret: &str) {
+        let r = self.submit(
+            "/login",
+            "/login",
+            &[("email", email), ("password", password)],
+        );
+        assert_eq!(r.status, 303, "password step for {email}: {}", r.body);
+        assert_eq!(r.location.as_deref(), Some("/login/mfa"));
+        let code = totp_now(secret);
+        let r = self.submit("/login/mfa", "/login/mfa", &[("code", &code)]);
+        assert_eq!(r.status, 303, "TOTP step for {email}: {}", r.body);
+        assert_eq!(r.location.as_deref(), Some("/panel"));
+    }
+}
