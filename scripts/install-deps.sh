@@ -2,20 +2,32 @@
 # Installs the Debian packages that building Ratusz and running its tests need,
 # then the e2e/ node modules. Safe to run again: it only installs what is missing.
 #
-# Usage: scripts/install-deps.sh
+# Usage: scripts/install-deps.sh           build + test dependencies (browser, node modules)
+#        scripts/install-deps.sh --build    only what building and running Ratusz needs
 set -euo pipefail
 
-# Needed by the build (openssl-sys, pq-sys) and by the browser tests (e2e/).
+BUILD_ONLY=""
+if [[ "${1:-}" == "--build" ]]; then
+  BUILD_ONLY=1
+fi
+
+# Needed by the build (openssl-sys, pq-sys).
 BASE_PACKAGES=(
   pkg-config
   libssl-dev
   libpq-dev
   gcc
-  chromium
-  nodejs
-  npm
-  fonts-dejavu-core
 )
+# Needed by the tests: the browser tests (e2e/) and the PostgreSQL client used by .ci/run.
+if [[ -z "$BUILD_ONLY" ]]; then
+  BASE_PACKAGES+=(
+    chromium
+    nodejs
+    npm
+    fonts-dejavu-core
+    postgresql-client
+  )
+fi
 
 # >>> Packages added by later capabilities: append here, one per line. <<<
 # Expected: tesseract-ocr-pol (OCR), poppler-utils (pdftoppm), clamav (virus scan).
@@ -69,6 +81,10 @@ else
   "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive \
     apt-get install -y --no-install-recommends "${missing[@]}"
   say "installed: ${missing[*]}"
+fi
+
+if [[ -n "$BUILD_ONLY" ]]; then
+  exit 0
 fi
 
 # playwright-core (pinned in e2e/package.json) needs node 20 or newer.
