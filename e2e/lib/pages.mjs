@@ -15,6 +15,12 @@ export const publicPages = [
   // A GET that sets the language cookie and redirects back to `back`.
   { path: '/lang/en?back=/', label: 'home page in English', lang: 'en' },
   { path: '/no-such-page', label: 'strona 404', status: 404 },
+  { path: '/signup/done', label: 'po założeniu konta' },
+  { path: '/password/forgot/done', label: 'po wysłaniu linku do hasła' },
+  { path: '/password/reset?token=e2e-not-a-real-token', label: 'ustawianie nowego hasła' },
+  { path: '/password/reset/done', label: 'hasło zmienione' },
+  { path: '/verify-email?token=e2e-expired', label: 'nieważny link weryfikacyjny', status: 400 },
+  { path: '/panel', label: 'panel bez logowania (przekierowanie do logowania)' },
 ];
 
 /** Staff panel pages, checked after the demo administrator has signed in. */
@@ -24,4 +30,5 @@ export const staffPages = [
   { path: '/panel/admin/users', label: 'panel: konta pracowników' },
   { path: '/panel/admin/outbox', label: 'panel: poczta wychodząca' },
   { path: '/panel/admin/audit', label: 'panel: dziennik zdarzeń' },
+  { path: '/account', label: 'moje konto' },
 ];

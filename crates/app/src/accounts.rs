@@ -137,12 +137,18 @@ impl Principal {
     pub fn allowed(&self, p: ratusz_core::roles::Permission, unit: Option<uuid::Uuid>) -> bool {
         let scope_ok = match &self.via {
             Via::Token { scopes, .. } => {
-                use ratusz_core::roles::Permission::*;
-                let need = match p {
-                    AdminTenant => "admin",
-                    _ => "read",
+                // Scopes are levels: read < write < admin; a higher one includes the lower.
+                let level = |s: &str| match s {
+                    "read" => 1,
+                    "write" => 2,
+                    "admin" => 3,
+                    _ => 0,
                 };
-                scopes.iter().any(|s| s == need || s == "admin")
+                let need = match p {
+                    ratusz_core::roles::Permission::AdminTenant => 3,
+                    _ => 1,
+                };
+                scopes.iter().map(|s| level(s)).max().unwrap_or(0) >= need
             }
             Via::Session { state, .. } => *state == SessionState::Full,
         };

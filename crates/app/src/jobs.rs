@@ -62,6 +62,28 @@ impl App {
         }
     }
 
+    /// Requeues a tenant's dead-lettered jobs (after fixing what made them fail).
+    pub fn retry_dead_jobs(
+        &self,
+        tenant_id: &str,
+        actor: &crate::audit::Actor,
+    ) -> Result<usize, AppError> {
+        let now = self.now_ts();
+        self.store.write(|c| {
+            let n = repo::retry_all_dead(c, tenant_id, now)?;
+            crate::audit::record(
+                c,
+                tenant_id,
+                actor,
+                "jobs.retry_dead",
+                ("jobs", None),
+                serde_json::json!({ "jobs": n }),
+                now,
+            )?;
+            Ok(n)
+        })
+    }
+
     /// Jobs per status across the installation.
     pub fn job_counts(&self) -> Result<Vec<(String, i64)>, AppError> {
         self.store.read(|c| Ok(repo::counts(c)?))

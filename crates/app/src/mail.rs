@@ -128,6 +128,48 @@ impl App {
         }
     }
 
+    /// After the last attempt: the message is marked failed so the outbox shows it.
+    pub fn mark_mail_failed(&self, tenant_id: &str, payload: &str, error: &str) {
+        let Ok(job) = serde_json::from_str::<SendMail>(payload) else {
+            return;
+        };
+        if let Err(e) = self.store.write(|c| {
+            repo::set_status(c, tenant_id, &job.mail_id, repo::FAILED, None, Some(error))
+        }) {
+            tracing::error!("cannot mark mail failed: {e}");
+        }
+    }
+
+    /// Queues again every message kept in the outbox while SMTP was not configured
+    /// (`ratusz mail release`, after configuring SMTP). Returns how many.
+    pub fn release_held_mail(&self) -> Result<usize, AppError> {
+        let now = self.now_ts();
+        self.store.write(|conn| {
+            let held = repo::with_status(conn, repo::HELD)?;
+            for m in &held {
+                repo::set_status(conn, &m.tenant_id, &m.id, repo::QUEUED, None, None)?;
+                let payload = serde_json::to_string(&SendMail {
+                    mail_id: m.id.clone(),
+                })
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+                let key = format!("mail:{}:release:{now}", m.id);
+                jobs::enqueue(
+                    conn,
+                    &jobs::NewJob {
+                        tenant_id: &m.tenant_id,
+                        kind: JOB_KIND,
+                        payload: &payload,
+                        run_at: now,
+                        max_attempts: 8,
+                        idempotency_key: Some(&key),
+                    },
+                    now,
+                )?;
+            }
+            Ok(held.len())
+        })
+    }
+
     pub fn outbox(&self, tenant_id: &str, limit: i64) -> Result<Vec<MailRow>, AppError> {
         self.store
             .read(|c| Ok(repo::list(c, tenant_id, None, limit)?))

@@ -120,6 +120,18 @@ impl Role {
     }
 }
 
+impl Permission {
+    /// Whether the permission concerns the whole office, so that only a tenant-wide grant
+    /// carries it. Others (using the panel or the portal) are held by any grant of the role,
+    /// whatever its unit.
+    pub fn office_wide(self) -> bool {
+        matches!(
+            self,
+            Permission::AdminTenant | Permission::ReadAudit | Permission::ReadOutbox
+        )
+    }
+}
+
 /// One granted role, tenant-wide (`unit == None`) or scoped to a unit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Grant {
@@ -128,14 +140,15 @@ pub struct Grant {
 }
 
 impl Grant {
-    /// A grant allows `permission` on `unit` when the role grants it and the scope covers the unit
-    /// (a tenant-wide grant covers every unit; a unit grant covers only its unit).
+    /// A grant allows `permission` on `unit` when the role grants it and the scope covers the
+    /// target: a tenant-wide grant covers every unit; a unit grant covers only its unit, and
+    /// actions without a unit only when the permission is not office-wide.
     pub fn allows(&self, permission: Permission, unit: Option<uuid::Uuid>) -> bool {
         self.role.grants(permission)
             && match (self.unit, unit) {
                 (None, _) => true,
                 (Some(scope), Some(target)) => scope == target,
-                (Some(_), None) => false,
+                (Some(_), None) => !permission.office_wide(),
             }
     }
 }
@@ -167,7 +180,15 @@ mod tests {
         };
         assert!(g.allows(Permission::UsePanel, Some(a)));
         assert!(!g.allows(Permission::UsePanel, Some(b)));
-        assert!(!g.allows(Permission::UsePanel, None));
+        // A clerk of a unit uses the panel (no unit targeted)…
+        assert!(g.allows(Permission::UsePanel, None));
+        // …but a unit-scoped grant never carries an office-wide permission.
+        let unit_admin = Grant {
+            role: Role::Admin,
+            unit: Some(a),
+        };
+        assert!(!unit_admin.allows(Permission::AdminTenant, None));
+        assert!(!unit_admin.allows(Permission::ReadAudit, None));
         let wide = Grant {
             role: Role::Admin,
             unit: None,

@@ -147,12 +147,19 @@ pub fn run(cmd: BenchCmd, _cfg: &Config) -> anyhow::Result<ExitCode> {
     let dir = std::env::temp_dir().join(format!("ratusz-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let listen = format!("127.0.0.1:{port}");
+    // The child never sees this installation's configuration: its own empty working directory
+    // (no ratusz.toml) and no RATUSZ_* variables but ours, so the benchmark cannot touch a
+    // production database.
     let env = |c: &mut Command| {
-        c.env("RATUSZ_DATA_DIR", &dir)
+        for (k, _) in std::env::vars() {
+            if k.starts_with("RATUSZ_") {
+                c.env_remove(k);
+            }
+        }
+        c.current_dir(&dir)
+            .env("RATUSZ_DATA_DIR", &dir)
             .env("RATUSZ_LISTEN", &listen)
-            .env("RATUSZ_LOG", "warn")
-            .env_remove("RATUSZ_DATABASE_URL")
-            .env_remove("RATUSZ_CONFIG");
+            .env("RATUSZ_LOG", "warn");
     };
     let mut c = Command::new(&exe);
     c.arg("demo").stdout(Stdio::null()).stderr(Stdio::inherit());

@@ -196,6 +196,13 @@ pub enum CalendarCmd {
 pub enum JobsCmd {
     /// Run due jobs until the queue is empty, then exit.
     Run,
+    /// Put a municipality's dead-lettered jobs back in the queue.
+    RetryDead {
+        #[command(flatten)]
+        tenant: TenantArg,
+    },
+    /// Queue again the e-mails kept in the outbox while SMTP was not configured.
+    ReleaseHeldMail,
 }
 
 pub fn init_logging(filter: &str) {
@@ -309,6 +316,20 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let app = open_app(&cfg)?;
             let n = app.drain_jobs("cli").map_err(app_err)?;
             println!("{n} jobs run");
+        }
+        Command::Jobs(JobsCmd::RetryDead { tenant }) => {
+            let app = open_app(&cfg)?;
+            let tid = tenant_id(&app, &tenant.tenant)?;
+            let n = app.retry_dead_jobs(&tid, &Actor::cli()).map_err(app_err)?;
+            println!("{n} dead jobs queued again");
+        }
+        Command::Jobs(JobsCmd::ReleaseHeldMail) => {
+            let app = open_app(&cfg)?;
+            if cfg.smtp.is_none() {
+                eprintln!("note: SMTP is not configured, so released messages will be held again");
+            }
+            let n = app.release_held_mail().map_err(app_err)?;
+            println!("{n} held messages queued for sending");
         }
         Command::Bench(cmd) => return crate::bench::run(cmd, &cfg),
         Command::Calendar(_) | Command::Validate { .. } => {}

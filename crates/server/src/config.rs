@@ -92,7 +92,7 @@ impl Config {
         fig = fig.merge(
             Env::prefixed("RATUSZ_")
                 .split("__")
-                .filter(|k| !k.as_str().ends_with("_file")),
+                .filter(|k| !k.as_str().to_ascii_lowercase().ends_with("_file")),
         );
         for (key, value) in std::env::vars() {
             let Some(rest) = key.strip_prefix("RATUSZ_") else {

@@ -8,7 +8,7 @@
 //!
 //! What this does not detect: someone with write access who rewrites every later event and the
 //! head consistently. Anchoring the head hash outside the database (printing it in reports,
-//! sending it to the BIP) closes that; see docs/admin-audit.md.
+//! sending it to the BIP) closes that; see docs/admin.md (the audit log section).
 
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};

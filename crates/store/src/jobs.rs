@@ -180,6 +180,22 @@ pub fn retry_dead(conn: &mut Db, tenant_id: &str, id: &str, now: i64) -> Result<
     Ok(n > 0)
 }
 
+/// Puts every dead job of a tenant back in the queue; returns how many.
+pub fn retry_all_dead(conn: &mut Db, tenant_id: &str, now: i64) -> Result<usize> {
+    Ok(diesel::update(
+        jobs::table
+            .filter(jobs::tenant_id.eq(tenant_id))
+            .filter(jobs::status.eq(DEAD)),
+    )
+    .set((
+        jobs::status.eq(QUEUED),
+        jobs::attempts.eq(0),
+        jobs::run_at.eq(now),
+        jobs::updated_at.eq(now),
+    ))
+    .execute(conn)?)
+}
+
 pub fn get(conn: &mut Db, id: &str) -> Result<Option<JobRow>> {
     Ok(jobs::table
         .find(id)

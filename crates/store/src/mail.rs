@@ -78,3 +78,12 @@ pub fn list(conn: &mut Db, tenant_id: &str, to: Option<&str>, limit: i64) -> Res
         .select(MailRow::as_select())
         .load(conn)?)
 }
+
+/// Messages in a status across the installation (e.g. `held`, to release them once SMTP works).
+pub fn with_status(conn: &mut Db, status: &str) -> Result<Vec<MailRow>> {
+    Ok(mail_messages::table
+        .filter(mail_messages::status.eq(status))
+        .order(mail_messages::created_at.asc())
+        .select(MailRow::as_select())
+        .load(conn)?)
+}
