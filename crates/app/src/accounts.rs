@@ -220,6 +220,27 @@ fn totp_for(secret_b32: &str, account: &str) -> Result<TOTP, AppError> {
     .map_err(|e| AppError::Internal(format!("TOTP: {e}")))
 }
 
+/// The 30-second step (current, previous or next, for clock drift) whose code equals `code`.
+fn matching_step(totp: &TOTP, code: &str, now_secs: i64) -> Option<i64> {
+    if code.len() != 6 || !code.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let current = now_secs.max(0) / 30;
+    [current, current - 1, current + 1]
+        .into_iter()
+        .find(|&step| {
+            step >= 0
+                && constant_time_eq(
+                    totp.generate((step * 30) as u64).as_bytes(),
+                    code.as_bytes(),
+                )
+        })
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
 /// Recovery codes look like `ab12-cd34-ef56-gh78` (80 bits); stored as SHA-256.
 fn new_recovery_code() -> String {
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
@@ -344,6 +365,7 @@ impl App {
                 email_verified_at: Some(now),
                 totp_secret: new.totp_secret.clone(),
                 totp_enabled_at: new.totp_secret.as_ref().map(|_| now),
+                totp_last_step: None,
                 disabled_at: None,
                 created_at: now,
                 updated_at: now,
@@ -505,6 +527,7 @@ impl App {
                 email_verified_at: None,
                 totp_secret: None,
                 totp_enabled_at: None,
+                totp_last_step: None,
                 disabled_at: None,
                 created_at: now,
                 updated_at: now,
@@ -798,14 +821,20 @@ impl App {
             });
         }
         let digits: String = code.chars().filter(|c| !c.is_whitespace()).collect();
-        let totp_ok = match &user.totp_secret {
-            Some(secret) if digits.len() == 6 && digits.chars().all(|c| c.is_ascii_digit()) => {
-                let t = totp_for(secret, &user.email)?;
-                t.check(&digits, self.clock.now().unix_timestamp().max(0) as u64)
-            }
-            _ => false,
+        let step = match &user.totp_secret {
+            Some(secret) => matching_step(
+                &totp_for(secret, &user.email)?,
+                &digits,
+                self.clock.now().unix_timestamp(),
+            ),
+            None => None,
         };
         self.store.write(|conn| {
+            // A code is accepted once: a replayed one (same or older step) counts as wrong.
+            let totp_ok = match step {
+                Some(step) => repo::consume_totp_step(conn, tenant_id, &user.id, step)?,
+                None => false,
+            };
             let recovery_used = !totp_ok && {
                 let normalized = normalize_recovery_code(code);
                 normalized.len() == 16
@@ -905,7 +934,7 @@ impl App {
                 "Kod się nie zgadza. Sprawdź, czy zegar telefonu jest dokładny, i wpisz aktualny 6-cyfrowy kod.",
                 "The code does not match. Check that your phone's clock is right and enter the current 6-digit code.",
             ));
-        }
+        };
         let codes: Vec<String> = (0..RECOVERY_CODES).map(|_| new_recovery_code()).collect();
         let hashes: Vec<String> = codes
             .iter()

@@ -121,6 +121,7 @@ impl App {
                     email_verified_at: Some(now),
                     totp_secret: None,
                     totp_enabled_at: None,
+                    totp_last_step: None,
                     disabled_at: None,
                     created_at: now,
                     updated_at: now,

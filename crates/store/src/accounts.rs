@@ -23,6 +23,8 @@ pub struct UserRow {
     pub email_verified_at: Option<i64>,
     pub totp_secret: Option<String>,
     pub totp_enabled_at: Option<i64>,
+    /// The 30-second step of the last accepted TOTP code: a code is accepted once (RFC 6238 § 5.2).
+    pub totp_last_step: Option<i64>,
     pub disabled_at: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
@@ -167,6 +169,24 @@ pub fn mark_email_verified(conn: &mut Db, tenant_id: &str, id: &str, now: i64) -
     ))
     .execute(conn)?;
     found(n)
+}
+
+/// Records that the TOTP code of `step` was accepted, unless that step (or a later one) was
+/// already used: returns false for a replayed code. Safe under concurrent sign-ins.
+pub fn consume_totp_step(conn: &mut Db, tenant_id: &str, id: &str, step: i64) -> Result<bool> {
+    let n = diesel::update(
+        users::table
+            .filter(users::tenant_id.eq(tenant_id))
+            .filter(users::id.eq(id))
+            .filter(
+                users::totp_last_step
+                    .is_null()
+                    .or(users::totp_last_step.lt(step)),
+            ),
+    )
+    .set(users::totp_last_step.eq(Some(step)))
+    .execute(conn)?;
+    Ok(n > 0)
 }
 
 fn found(n: usize) -> Result<()> {

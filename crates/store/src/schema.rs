@@ -41,6 +41,7 @@ diesel::table! {
         email_verified_at -> Nullable<BigInt>,
         totp_secret -> Nullable<Text>,
         totp_enabled_at -> Nullable<BigInt>,
+        totp_last_step -> Nullable<BigInt>,
         disabled_at -> Nullable<BigInt>,
         created_at -> BigInt,
         updated_at -> BigInt,

@@ -34,6 +34,7 @@ CREATE TABLE users (
     email_verified_at BIGINT,
     totp_secret TEXT,
     totp_enabled_at BIGINT,
+    totp_last_step BIGINT,
     disabled_at BIGINT,
     created_at BIGINT NOT NULL,
     updated_at BIGINT NOT NULL,
