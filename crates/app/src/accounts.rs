@@ -829,7 +829,7 @@ impl App {
             ),
             None => None,
         };
-        self.store.write(|conn| {
+        let accepted = self.store.write(|conn| {
             // A code is accepted once: a replayed one (same or older step) counts as wrong.
             let totp_ok = match step {
                 Some(step) => repo::consume_totp_step(conn, tenant_id, &user.id, step)?,
@@ -847,6 +847,8 @@ impl App {
                     )?
             };
             if !totp_ok && !recovery_used {
+                // Committed (the closure returns Ok): failures count towards the lock-out
+                // and stay in the audit log.
                 repo::record_login_failure(conn, tenant_id, &user.email_key, ip, now)?;
                 record(
                     conn,
@@ -857,7 +859,7 @@ impl App {
                     json!({ "ip": ip }),
                     now,
                 )?;
-                return Err(AppError::BadTotp);
+                return Ok::<_, AppError>(false);
             }
             repo::mark_session_mfa(conn, tenant_id, session_id)?;
             repo::clear_login_failures(conn, tenant_id, &user.email_key)?;
@@ -869,8 +871,14 @@ impl App {
                 ("user", Some(&user.id)),
                 json!({ "ip": ip, "factor": if recovery_used { "recovery_code" } else { "totp" } }),
                 now,
-            )
-        })
+            )?;
+            Ok(true)
+        })?;
+        if accepted {
+            Ok(())
+        } else {
+            Err(AppError::BadTotp)
+        }
     }
 
     /// Starts (or restarts) TOTP enrolment: a fresh secret, not yet active.

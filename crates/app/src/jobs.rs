@@ -48,6 +48,9 @@ impl App {
                     .write(|c| Ok::<_, AppError>(repo::fail(c, &job, &error, now)?))?;
                 tracing::warn!(job = %job.id, kind = %job.kind, attempts = job.attempts, %status, "job failed: {error}");
                 if status == repo::DEAD {
+                    if job.kind == crate::mail::JOB_KIND {
+                        self.mark_mail_failed(&job.tenant_id, &job.payload, &error);
+                    }
                     Ok(Step::Dead {
                         kind: job.kind,
                         error,

@@ -154,7 +154,9 @@ impl Store {
         let engine = url.engine();
         let pool = Pool::builder()
             .max_size(pool_size.max(1))
-            .min_idle(Some(1))
+            // No background top-up of idle connections: a connection opened by the pool's
+            // thread while a short CLI command exits raced libpq/OpenSSL's exit-time cleanup.
+            .min_idle(Some(0))
             .connection_timeout(Duration::from_secs(15))
             .connection_customizer(Box::new(Pragmas))
             .build(PoolManager { url })

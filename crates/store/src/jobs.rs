@@ -51,16 +51,10 @@ pub struct NewJob<'a> {
 /// Enqueues a job in the caller's transaction; returns its id (the existing one when the
 /// idempotency key was seen before).
 pub fn enqueue(conn: &mut Db, job: &NewJob<'_>, now: i64) -> Result<String> {
-    if let Some(key) = job.idempotency_key {
-        let existing: Option<String> = jobs::table
-            .filter(jobs::tenant_id.eq(job.tenant_id))
-            .filter(jobs::idempotency_key.eq(key))
-            .select(jobs::id)
-            .first(conn)
-            .optional()?;
-        if let Some(id) = existing {
-            return Ok(id);
-        }
+    if let Some(key) = job.idempotency_key
+        && let Some(id) = job_with_key(conn, job.tenant_id, key)?
+    {
+        return Ok(id);
     }
     let row = JobRow {
         id: crate::new_id(),
@@ -78,10 +72,29 @@ pub fn enqueue(conn: &mut Db, job: &NewJob<'_>, now: i64) -> Result<String> {
         created_at: now,
         updated_at: now,
     };
-    diesel::insert_into(jobs::table)
-        .values(&row)
-        .execute(conn)?;
-    Ok(row.id)
+    // In a savepoint, so that losing a race for the same key (another transaction inserted it
+    // after our check) leaves the caller's transaction usable and yields the winner's job.
+    let inserted = conn.transaction(|c| {
+        diesel::insert_into(jobs::table)
+            .values(&row)
+            .execute(c)
+            .map_err(crate::StoreError::from)
+    });
+    match (inserted, job.idempotency_key) {
+        (Ok(_), _) => Ok(row.id),
+        (Err(crate::StoreError::Conflict(_)), Some(key)) => job_with_key(conn, job.tenant_id, key)?
+            .ok_or_else(|| crate::StoreError::Integrity("idempotency key vanished".into())),
+        (Err(e), _) => Err(e),
+    }
+}
+
+fn job_with_key(conn: &mut Db, tenant_id: &str, key: &str) -> Result<Option<String>> {
+    Ok(jobs::table
+        .filter(jobs::tenant_id.eq(tenant_id))
+        .filter(jobs::idempotency_key.eq(key))
+        .select(jobs::id)
+        .first(conn)
+        .optional()?)
 }
 
 const RETURNING: &str = "id, tenant_id, kind, payload, status, attempts, max_attempts, run_at, \

@@ -2,7 +2,7 @@
 //! the account page.
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 use axum_extra::extract::cookie::{Cookie, SameSite};
@@ -12,7 +12,7 @@ use ratusz_app::accounts::{Principal, SessionState};
 use ratusz_core::roles::AccountKind;
 use serde::Deserialize;
 
-use crate::ctx::{Ctx, FormData};
+use crate::ctx::{Ctx, FormData, PageQuery};
 use crate::errors::{FormErrors, PageError};
 use crate::pages::{PageCtx, render, render_status, see_other};
 use crate::{AppState, SESSION_COOKIE};
@@ -461,7 +461,7 @@ pub struct TokenQuery {
 pub async fn verify_email(
     State(state): State<AppState>,
     ctx: Ctx,
-    Query(q): Query<TokenQuery>,
+    PageQuery(q): PageQuery<TokenQuery>,
 ) -> Result<Response, PageError> {
     let tid = ctx.tenant.tenant_id.clone();
     state
@@ -549,7 +549,10 @@ pub struct ResetForm {
     password_confirm: String,
 }
 
-pub async fn reset_page(ctx: Ctx, Query(q): Query<TokenQuery>) -> Result<Response, PageError> {
+pub async fn reset_page(
+    ctx: Ctx,
+    PageQuery(q): PageQuery<TokenQuery>,
+) -> Result<Response, PageError> {
     render(&ResetPage {
         page: PageCtx::new(&ctx, "reset-title"),
         errors: FormErrors::default(),

@@ -2,7 +2,7 @@
 //! audit log. Every handler checks the permission before reading anything.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use ratusz_app::AppError;
@@ -12,7 +12,7 @@ use ratusz_core::roles::{Permission, Role};
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::ctx::{Ctx, FormData};
+use crate::ctx::{Ctx, FormData, PagePath, PageQuery};
 use crate::errors::{FormErrors, PageError};
 use crate::i18n::Tr;
 use crate::pages::{PageCtx, render, render_status, see_other};
@@ -154,7 +154,7 @@ async fn units_page_with(
 pub async fn units_page(
     State(state): State<AppState>,
     ctx: Ctx,
-    Query(q): Query<NoticeQuery>,
+    PageQuery(q): PageQuery<NoticeQuery>,
 ) -> Result<Response, PageError> {
     if let Err(r) = gate(&ctx, Permission::AdminTenant)? {
         return Ok(r);
@@ -319,7 +319,7 @@ async fn users_page_with(
 pub async fn users_page(
     State(state): State<AppState>,
     ctx: Ctx,
-    Query(q): Query<NoticeQuery>,
+    PageQuery(q): PageQuery<NoticeQuery>,
 ) -> Result<Response, PageError> {
     if let Err(r) = gate(&ctx, Permission::AdminTenant)? {
         return Ok(r);
@@ -412,7 +412,7 @@ pub struct CsrfOnly {
 pub async fn users_reset_mfa(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(user_id): Path<String>,
+    PagePath(user_id): PagePath,
     FormData(form): FormData<CsrfOnly>,
 ) -> Result<Response, PageError> {
     ctx.check_csrf(&form.csrf)?;
@@ -424,6 +424,9 @@ pub async fn users_reset_mfa(
     let email = state
         .app
         .blocking(move |a| {
+            if uuid::Uuid::parse_str(&user_id).is_err() {
+                return Err(AppError::NotFound);
+            }
             let user = a.user(&tid, &user_id)?.ok_or(AppError::NotFound)?;
             a.reset_mfa(&tid, &user.id, &p.actor())?;
             Ok(user.email)

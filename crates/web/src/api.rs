@@ -2,7 +2,7 @@
 //! its OpenAPI description at `/api/v1/openapi.json`. Errors are `{code, message}`; messages are
 //! Polish unless the request asks for English (`Accept-Language: en`).
 
-use axum::extract::{FromRequest, FromRequestParts, Path, Request, State};
+use axum::extract::{FromRequest, FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -90,6 +90,10 @@ impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
                     ApiError::bad_json(lang)
                 }
             })?;
+        // PostgreSQL text cannot hold NUL and no legitimate value needs one.
+        if crate::ctx::has_nul(&bytes) {
+            return Err(ApiError::bad_json(lang));
+        }
         serde_json::from_slice(&bytes)
             .map(ApiJson)
             .map_err(|_| ApiError::bad_json(lang))
@@ -104,7 +108,16 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         let lang = api_lang(&parts.headers);
-        serde_urlencoded::from_str(parts.uri.query().unwrap_or_default())
+        let query = parts.uri.query().unwrap_or_default();
+        if crate::ctx::has_nul(query.as_bytes()) {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                lang,
+                "malformed_query",
+                "api-malformed-query",
+            ));
+        }
+        serde_urlencoded::from_str(query)
             .map(ApiQuery)
             .map_err(|_| {
                 ApiError::new(
@@ -114,6 +127,21 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
                     "api-malformed-query",
                 )
             })
+    }
+}
+
+/// One path parameter; a malformed one is a `{code, message}` 404.
+pub struct ApiPath(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ApiPath {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let lang = api_lang(&parts.headers);
+        match axum::extract::Path::<String>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(v)) if !v.contains('\0') => Ok(ApiPath(v)),
+            _ => Err(ApiError::not_found(lang)),
+        }
     }
 }
 
@@ -412,7 +440,7 @@ fn bad_param(lang: Lang, field: &str, pl: String, en: String) -> ApiError {
     responses((status = 200, body = [HolidayOut]), (status = 422, body = ApiErrorBody)))]
 pub async fn holidays(
     headers: HeaderMap,
-    Path(year): Path<String>,
+    ApiPath(year): ApiPath,
 ) -> Result<Json<Vec<HolidayOut>>, ApiError> {
     use ratusz_core::calendar;
     let lang = api_lang(&headers);
@@ -510,7 +538,7 @@ pub async fn deadline(
     responses((status = 200, body = ValidateOut), (status = 404, body = ApiErrorBody)))]
 pub async fn validate(
     headers: HeaderMap,
-    Path(kind): Path<String>,
+    ApiPath(kind): ApiPath,
     ApiJson(body): ApiJson<ValidateIn>,
 ) -> Result<Json<ValidateOut>, ApiError> {
     use ratusz_core::validate::{self as v, Kind};

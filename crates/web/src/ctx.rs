@@ -210,6 +210,47 @@ impl FromRequestParts<AppState> for Ctx {
     }
 }
 
+/// A query string whose problems (bad encoding, repeated fields) become a clear 400 page.
+pub struct PageQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for PageQuery<T> {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let lang = lang_of(&parts.headers);
+        let query = parts.uri.query().unwrap_or_default();
+        if has_nul(query.as_bytes()) {
+            return Err(PageError::bad_form(lang));
+        }
+        serde_urlencoded::from_str(query)
+            .map(PageQuery)
+            .map_err(|_| PageError::bad_form(lang))
+    }
+}
+
+/// One path parameter; a malformed one (bad percent-encoding, NUL) is a 404 page.
+pub struct PagePath(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for PagePath {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let lang = lang_of(&parts.headers);
+        match axum::extract::Path::<String>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(v)) if !v.contains('\0') => Ok(PagePath(v)),
+            _ => Err(PageError::not_found(lang)),
+        }
+    }
+}
+
+/// Whether url-encoded or JSON input carries a NUL character (`%00`, a raw 0 byte or the JSON
+/// escape): PostgreSQL text cannot hold one, and no legitimate input needs it.
+pub fn has_nul(bytes: &[u8]) -> bool {
+    bytes.contains(&0)
+        || bytes.windows(3).any(|w| w == b"%00")
+        || bytes.windows(6).any(|w| w.eq_ignore_ascii_case(b"\\u0000"))
+}
+
 /// A url-encoded form whose body size and syntax problems become clear pages (never a 500).
 pub struct FormData<T>(pub T);
 
@@ -227,6 +268,9 @@ impl<T: DeserializeOwned> FromRequest<AppState> for FormData<T> {
                     PageError::bad_form(lang)
                 }
             })?;
+        if has_nul(&bytes) {
+            return Err(PageError::bad_form(lang));
+        }
         serde_urlencoded::from_bytes::<T>(&bytes)
             .map(FormData)
             .map_err(|_| PageError::bad_form(lang))

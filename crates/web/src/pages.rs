@@ -1,7 +1,6 @@
 //! Shared page machinery (the layout context, rendering, redirects) and the public pages.
 
 use askama::Template;
-use axum::extract::{Path, Query};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::{Cookie, SameSite};
@@ -9,7 +8,7 @@ use ratusz_core::roles::{AccountKind, Permission};
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::ctx::{Ctx, LANG_COOKIE, lang_of};
+use crate::ctx::{Ctx, LANG_COOKIE, PagePath, PageQuery, lang_of};
 use crate::errors::PageError;
 use crate::i18n::{Lang, Tr};
 
@@ -117,8 +116,8 @@ pub struct LangQuery {
 pub async fn set_lang(
     axum::extract::State(state): axum::extract::State<AppState>,
     headers: axum::http::HeaderMap,
-    Path(code): Path<String>,
-    Query(q): Query<LangQuery>,
+    PagePath(code): PagePath,
+    PageQuery(q): PageQuery<LangQuery>,
 ) -> Response {
     let Some(lang) = Lang::parse(&code) else {
         return PageError::not_found(lang_of(&headers)).into_response();

@@ -4,3 +4,13 @@
 mod support;
 
 mod smoke;
+
+mod audit_chain;
+mod auth;
+mod bad_input;
+mod cli;
+mod durability;
+mod fuzz;
+mod isolation;
+mod jobs;
+mod schema;
