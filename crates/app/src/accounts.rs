@@ -163,6 +163,59 @@ impl Principal {
     }
 }
 
+/// Bearer tokens verified in the last [`TokenCache::TTL_US`], so that an API client's burst of
+/// requests costs one database lookup per second instead of one per request. Revoking a token
+/// clears this node's cache at once; other nodes notice within the TTL. Token expiry is checked
+/// on every hit.
+#[derive(Default)]
+pub struct TokenCache {
+    entries: std::sync::Mutex<std::collections::HashMap<String, CachedToken>>,
+}
+
+struct CachedToken {
+    fetched_at: i64,
+    expires_at: Option<i64>,
+    principal: Principal,
+}
+
+impl TokenCache {
+    pub const TTL_US: i64 = 1_000_000;
+    const MAX_ENTRIES: usize = 10_000;
+
+    fn get(&self, hash: &str, now: i64) -> Option<Principal> {
+        let map = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        let e = map.get(hash)?;
+        let fresh = now - e.fetched_at < Self::TTL_US && now >= e.fetched_at;
+        let unexpired = e.expires_at.is_none_or(|x| x > now);
+        (fresh && unexpired).then(|| e.principal.clone())
+    }
+
+    fn put(&self, hash: String, now: i64, expires_at: Option<i64>, principal: Principal) {
+        let mut map = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        if map.len() >= Self::MAX_ENTRIES {
+            map.retain(|_, e| now - e.fetched_at < Self::TTL_US);
+            if map.len() >= Self::MAX_ENTRIES {
+                map.clear();
+            }
+        }
+        map.insert(
+            hash,
+            CachedToken {
+                fetched_at: now,
+                expires_at,
+                principal,
+            },
+        );
+    }
+
+    fn clear(&self) {
+        self.entries
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
+    }
+}
+
 /// A session just created: the raw token goes into the cookie and nowhere else.
 #[derive(Debug, Clone)]
 pub struct NewSession {
@@ -402,6 +455,8 @@ impl App {
         actor: &Actor,
     ) -> Result<(), AppError> {
         let now = self.now_ts();
+        // A permission change takes effect at once for this node's cached API tokens.
+        self.token_cache.clear();
         self.store.write(|conn| {
             if repo::user(conn, tenant_id, user_id)?.is_none() {
                 return Err(AppError::NotFound);
@@ -1138,6 +1193,7 @@ impl App {
         actor: &Actor,
     ) -> Result<(), AppError> {
         let now = self.now_ts();
+        self.token_cache.clear();
         self.store.write(|conn| {
             repo::revoke_api_token(conn, tenant_id, token_id, now)?;
             record(
@@ -1159,30 +1215,32 @@ impl App {
         }
         let now = self.now_ts();
         let hash = sha256_hex(token.as_bytes());
-        self.store.read(|conn| {
-            let Some(t) = repo::api_token_by_hash(conn, &hash)? else {
-                return Ok(None);
+        if let Some(p) = self.token_cache.get(&hash, now) {
+            return Ok(Some(p));
+        }
+        let found = self.store.read(|conn| {
+            let Some((t, user)) = repo::live_token_user(conn, &hash, now)? else {
+                return Ok::<_, AppError>(None);
             };
-            if t.revoked_at.is_some() || t.expires_at.is_some_and(|e| e <= now) {
-                return Ok(None);
-            }
-            let Some(user) = repo::user(conn, &t.tenant_id, &t.user_id)? else {
-                return Ok(None);
-            };
-            if user.disabled_at.is_some() {
-                return Ok(None);
-            }
             let grants = grants_of(&repo::roles(conn, &t.tenant_id, &user.id)?);
-            Ok(Some(Principal {
-                tenant_id: t.tenant_id.clone(),
-                user,
-                grants,
-                via: Via::Token {
-                    token_id: t.id,
-                    scopes: t.scopes.split_whitespace().map(str::to_owned).collect(),
+            let expires_at = t.expires_at;
+            Ok(Some((
+                expires_at,
+                Principal {
+                    tenant_id: t.tenant_id.clone(),
+                    user,
+                    grants,
+                    via: Via::Token {
+                        token_id: t.id,
+                        scopes: t.scopes.split_whitespace().map(str::to_owned).collect(),
+                    },
                 },
-            }))
-        })
+            )))
+        })?;
+        Ok(found.map(|(expires_at, p)| {
+            self.token_cache.put(hash, now, expires_at, p.clone());
+            p
+        }))
     }
 }
 

@@ -61,6 +61,7 @@ pub struct App {
     pub store: Store,
     pub clock: Arc<dyn Clock>,
     pub settings: Arc<Settings>,
+    pub(crate) token_cache: Arc<accounts::TokenCache>,
 }
 
 impl App {
@@ -69,6 +70,7 @@ impl App {
             store,
             clock,
             settings: Arc::new(settings),
+            token_cache: Arc::new(accounts::TokenCache::default()),
         }
     }
 

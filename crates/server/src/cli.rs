@@ -363,8 +363,11 @@ pub fn serve(app: App, cfg: &Config) -> anyhow::Result<()> {
     let workers: Vec<_> = (0..cfg.workers)
         .map(|i| app.spawn_worker(format!("{}-{i}", hostname()), stop.clone()))
         .collect();
+    // Blocking work is database work: more blocking threads than pooled connections would
+    // only queue on the pool, so the two are sized together.
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        .max_blocking_threads((cfg.pool_size as usize).max(2))
         .build()
         .context("starting the runtime")?;
     let router = ratusz_web::router(app, cfg.web_config());

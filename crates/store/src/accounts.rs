@@ -439,6 +439,31 @@ pub fn api_token_by_hash(conn: &mut Db, token_hash: &str) -> Result<Option<ApiTo
         .optional()?)
 }
 
+/// A live token with its user in one query: unrevoked, unexpired at `now`, user not disabled.
+pub fn live_token_user(
+    conn: &mut Db,
+    token_hash: &str,
+    now: i64,
+) -> Result<Option<(ApiTokenRow, UserRow)>> {
+    Ok(api_tokens::table
+        .inner_join(
+            users::table.on(users::id
+                .eq(api_tokens::user_id)
+                .and(users::tenant_id.eq(api_tokens::tenant_id))),
+        )
+        .filter(api_tokens::token_hash.eq(token_hash))
+        .filter(api_tokens::revoked_at.is_null())
+        .filter(
+            api_tokens::expires_at
+                .is_null()
+                .or(api_tokens::expires_at.gt(now)),
+        )
+        .filter(users::disabled_at.is_null())
+        .select((ApiTokenRow::as_select(), UserRow::as_select()))
+        .first(conn)
+        .optional()?)
+}
+
 pub fn api_tokens_of_tenant(conn: &mut Db, tenant_id: &str) -> Result<Vec<ApiTokenRow>> {
     Ok(api_tokens::table
         .filter(api_tokens::tenant_id.eq(tenant_id))

@@ -774,3 +774,24 @@ both_engines!(
         api_error(&r, 401, "unauthenticated");
     }
 );
+
+both_engines!(
+    a_revoked_token_is_refused_at_once_on_the_revoking_node,
+    |engine| {
+        // The node's token cache must not let a token outlive its revocation there.
+        let srv = TestServer::start(engine);
+        let token = srv.token(&srv.demo_tenant, "admin@przykladowo.gov.pl", &["read"]);
+        let c = srv.client();
+        assert_eq!(c.api_get("/api/v1/me", Some(&token)).status, 200);
+        assert_eq!(
+            c.api_get("/api/v1/me", Some(&token)).status,
+            200,
+            "served from the cache"
+        );
+        let id = srv.app.api_tokens(&srv.demo_tenant).unwrap()[0].id.clone();
+        srv.app
+            .revoke_api_token(&srv.demo_tenant, &id, &ratusz_app::audit::Actor::cli())
+            .unwrap();
+        assert_eq!(c.api_get("/api/v1/me", Some(&token)).status, 401);
+    }
+);

@@ -562,9 +562,12 @@ fn users_and_tokens_end_to_end() {
             .contains(&format!("{token_id}\tci\tread write\trevoked")),
         "{r}"
     );
+    // The CLI is another process, like another node: this App may keep the verified token for
+    // up to TokenCache::TTL_US (1 s), never longer.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
     assert!(
         app.authenticate_token(&secret).expect("auth").is_none(),
-        "a revoked token still authenticates"
+        "a revoked token still authenticates after the cache TTL"
     );
     // Revoking twice is refused.
     let r = db.run(&["token", "revoke", "--tenant", "testowo", "--id", &token_id]);
