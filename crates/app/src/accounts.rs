@@ -727,6 +727,8 @@ impl App {
                 repo::mark_email_verified(conn, tenant_id, &user_id, now)?;
             }
             repo::delete_user_sessions(conn, tenant_id, &user_id)?;
+            // Proving control of the mailbox lifts a sign-in lock-out of the account.
+            repo::clear_login_failures(conn, tenant_id, &user.email_key)?;
             record(
                 conn,
                 tenant_id,

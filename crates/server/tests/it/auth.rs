@@ -795,3 +795,33 @@ both_engines!(
         assert_eq!(c.api_get("/api/v1/me", Some(&token)).status, 401);
     }
 );
+
+both_engines!(a_password_reset_lifts_the_lock_out, |engine| {
+    // The lock-out page tells people to set a new password: doing so must let them in.
+    let srv = TestServer::start(engine);
+    let c = srv.client();
+    for _ in 0..5 {
+        assert_eq!(password_step(&c, JAN, "Zle-Haslo-Calkiem-123").status, 422);
+    }
+    assert_eq!(password_step(&c, JAN, RESIDENT_PASSWORD).status, 429);
+    let r = c.submit("/password/forgot", "/password/forgot", &[("email", JAN)]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let token = crate::isolation::link_token(&srv, &srv.demo_tenant, JAN, "token=");
+    let new_password = "Nowe-Haslo-Po-Blokadzie-2026";
+    let page = format!("/password/reset?token={token}");
+    let r = c.submit(
+        &page,
+        "/password/reset",
+        &[
+            ("token", token.as_str()),
+            ("password", new_password),
+            ("password_confirm", new_password),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(
+        password_step(&c, JAN, new_password).status,
+        303,
+        "the lock-out is lifted"
+    );
+});
