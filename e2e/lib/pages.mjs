@@ -31,4 +31,5 @@ export const staffPages = [
   { path: '/panel/admin/outbox', label: 'panel: poczta wychodząca' },
   { path: '/panel/admin/audit', label: 'panel: dziennik zdarzeń' },
   { path: '/account', label: 'moje konto' },
+  { path: '/account/password', label: 'zmiana hasła' },
 ];

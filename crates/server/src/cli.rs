@@ -121,6 +121,20 @@ pub enum UserCmd {
         #[arg(long)]
         unit: Option<String>,
     },
+    /// Disable an account (someone left): ends its sessions, stops its API tokens.
+    Disable {
+        #[command(flatten)]
+        tenant: TenantArg,
+        #[arg(long)]
+        email: String,
+    },
+    /// Enable a disabled account again.
+    Enable {
+        #[command(flatten)]
+        tenant: TenantArg,
+        #[arg(long)]
+        email: String,
+    },
     /// Remove a user's TOTP (lost phone); they enrol again at the next sign-in.
     ResetMfa {
         #[command(flatten)]
@@ -476,6 +490,8 @@ fn user(app: App, cmd: UserCmd) -> anyhow::Result<()> {
                 .map_err(app_err)?;
             println!("granted {role} to {}", user.email);
         }
+        UserCmd::Disable { tenant, email } => set_disabled(&app, &tenant.tenant, &email, true)?,
+        UserCmd::Enable { tenant, email } => set_disabled(&app, &tenant.tenant, &email, false)?,
         UserCmd::ResetMfa { tenant, email } => {
             let tid = tenant_id(&app, &tenant.tenant)?;
             let user = app
@@ -507,6 +523,22 @@ fn user(app: App, cmd: UserCmd) -> anyhow::Result<()> {
             }
         }
     }
+    Ok(())
+}
+
+fn set_disabled(app: &App, slug: &str, email: &str, disable: bool) -> anyhow::Result<()> {
+    let tid = tenant_id(app, slug)?;
+    let user = app
+        .user_by_email(&tid, email)
+        .map_err(app_err)?
+        .ok_or_else(|| anyhow!("no user {email}"))?;
+    app.set_user_disabled(&tid, &user.id, disable, &Actor::cli())
+        .map_err(app_err)?;
+    println!(
+        "{} {}",
+        user.email,
+        if disable { "disabled" } else { "enabled" }
+    );
     Ok(())
 }
 

@@ -189,6 +189,40 @@ pub fn consume_totp_step(conn: &mut Db, tenant_id: &str, id: &str, step: i64) ->
     Ok(n > 0)
 }
 
+/// Disables (`Some(time)`) or re-enables (`None`) an account.
+pub fn set_disabled(
+    conn: &mut Db,
+    tenant_id: &str,
+    id: &str,
+    at: Option<i64>,
+    now: i64,
+) -> Result<()> {
+    let n = diesel::update(
+        users::table
+            .filter(users::tenant_id.eq(tenant_id))
+            .filter(users::id.eq(id)),
+    )
+    .set((users::disabled_at.eq(at), users::updated_at.eq(now)))
+    .execute(conn)?;
+    found(n)
+}
+
+/// Deletes the user's sessions except one (after a password change on that session).
+pub fn delete_other_sessions(
+    conn: &mut Db,
+    tenant_id: &str,
+    user_id: &str,
+    keep: &str,
+) -> Result<usize> {
+    Ok(diesel::delete(
+        sessions::table
+            .filter(sessions::tenant_id.eq(tenant_id))
+            .filter(sessions::user_id.eq(user_id))
+            .filter(sessions::id.ne(keep)),
+    )
+    .execute(conn)?)
+}
+
 fn found(n: usize) -> Result<()> {
     if n == 0 {
         Err(crate::StoreError::NotFound)

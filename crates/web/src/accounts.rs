@@ -610,7 +610,16 @@ struct AccountPage {
     notice: Option<String>,
 }
 
-pub async fn account_page(ctx: Ctx) -> Result<Response, PageError> {
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct AccountQuery {
+    changed: Option<String>,
+}
+
+pub async fn account_page(
+    ctx: Ctx,
+    PageQuery(q): PageQuery<AccountQuery>,
+) -> Result<Response, PageError> {
     let Some(p) = ctx.full().cloned() else {
         return Ok(see_other("/login"));
     };
@@ -619,8 +628,67 @@ pub async fn account_page(ctx: Ctx) -> Result<Response, PageError> {
         name: p.user.display_name.clone(),
         email: p.user.email.clone(),
         mfa_on: p.user.totp_enabled_at.is_some(),
-        notice: None,
+        notice: q.changed.map(|_| ctx.tr().t("password-changed")),
     })
+}
+
+#[derive(Template)]
+#[template(path = "password_change.html")]
+struct PasswordChangePage {
+    page: PageCtx,
+    errors: FormErrors,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct PasswordChangeForm {
+    csrf: String,
+    current_password: String,
+    password: String,
+    password_confirm: String,
+}
+
+pub async fn password_change_page(ctx: Ctx) -> Result<Response, PageError> {
+    if ctx.full().is_none() {
+        return Ok(see_other("/login"));
+    }
+    render(&PasswordChangePage {
+        page: PageCtx::new(&ctx, "password-change-title"),
+        errors: FormErrors::default(),
+    })
+}
+
+pub async fn password_change_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    FormData(form): FormData<PasswordChangeForm>,
+) -> Result<Response, PageError> {
+    ctx.check_csrf(&form.csrf)?;
+    let Some(p) = ctx.full().cloned() else {
+        return Ok(see_other("/login"));
+    };
+    match state
+        .app
+        .blocking(move |a| {
+            a.change_password(
+                &p,
+                &form.current_password,
+                &form.password,
+                &form.password_confirm,
+            )
+        })
+        .await
+    {
+        Ok(()) => Ok(see_other("/account?changed=1")),
+        Err(AppError::Invalid(errs)) => render_status(
+            &PasswordChangePage {
+                page: PageCtx::new(&ctx, "password-change-title"),
+                errors: FormErrors::new(&errs, ctx.lang),
+            },
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        Err(e) => Err(ctx.fail(e)),
+    }
 }
 
 #[cfg(test)]

@@ -121,6 +121,9 @@ pub struct UnitForm {
 pub struct NoticeQuery {
     created: Option<String>,
     reset: Option<String>,
+    disabled: Option<String>,
+    enabled: Option<String>,
+    granted: Option<String>,
 }
 
 async fn units_page_with(
@@ -217,6 +220,7 @@ fn url_encode(s: &str) -> String {
 // ------------------------------------------------------------------ staff
 
 pub struct StaffRow {
+    pub active: bool,
     pub id: String,
     pub name: String,
     pub email: String,
@@ -288,6 +292,7 @@ async fn users_page_with(
                 .collect::<Vec<_>>()
                 .join(", "),
             mfa_on: u.totp_enabled_at.is_some(),
+            active: u.disabled_at.is_none(),
             id: u.id,
             name: u.display_name,
             email: u.email,
@@ -328,7 +333,10 @@ pub async fn users_page(
     let notice = q
         .created
         .map(|e| t.t1("user-created", "email", &e))
-        .or_else(|| q.reset.map(|e| t.t1("mfa-reset-done", "email", &e)));
+        .or_else(|| q.reset.map(|e| t.t1("mfa-reset-done", "email", &e)))
+        .or_else(|| q.disabled.map(|e| t.t1("user-disabled", "email", &e)))
+        .or_else(|| q.enabled.map(|e| t.t1("user-enabled", "email", &e)))
+        .or_else(|| q.granted.map(|e| t.t1("role-granted", "email", &e)));
     let form = StaffForm {
         role: "clerk".into(),
         ..Default::default()
@@ -437,6 +445,152 @@ pub async fn users_reset_mfa(
         "/panel/admin/users?reset={}",
         url_encode(&email)
     )))
+}
+
+/// Disables (`disable == true`) or re-enables a staff account.
+async fn set_disabled(
+    state: AppState,
+    ctx: Ctx,
+    user_id: String,
+    csrf: &str,
+    disable: bool,
+) -> Result<Response, PageError> {
+    ctx.check_csrf(csrf)?;
+    let p = match gate(&ctx, Permission::AdminTenant)? {
+        Ok(p) => p,
+        Err(r) => return Ok(r),
+    };
+    if uuid::Uuid::parse_str(&user_id).is_err() {
+        return Err(PageError::not_found(ctx.lang));
+    }
+    let tid = ctx.tenant.tenant_id.clone();
+    let actor = p.actor();
+    match state
+        .app
+        .blocking(move |a| a.set_user_disabled(&tid, &user_id, disable, &actor))
+        .await
+    {
+        Ok(user) => {
+            let key = if disable { "disabled" } else { "enabled" };
+            Ok(see_other(&format!(
+                "/panel/admin/users?{key}={}",
+                url_encode(&user.email)
+            )))
+        }
+        Err(AppError::Invalid(errs)) => {
+            let errors = FormErrors::new(&errs, ctx.lang);
+            let form = StaffForm {
+                role: "clerk".into(),
+                ..Default::default()
+            };
+            users_page_with(
+                &state,
+                &ctx,
+                form,
+                errors,
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => Err(ctx.fail(e)),
+    }
+}
+
+pub async fn users_disable(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PagePath(user_id): PagePath,
+    FormData(form): FormData<CsrfOnly>,
+) -> Result<Response, PageError> {
+    set_disabled(state, ctx, user_id, &form.csrf, true).await
+}
+
+pub async fn users_enable(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PagePath(user_id): PagePath,
+    FormData(form): FormData<CsrfOnly>,
+) -> Result<Response, PageError> {
+    set_disabled(state, ctx, user_id, &form.csrf, false).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct GrantForm {
+    csrf: String,
+    user: String,
+    role: String,
+    unit: String,
+}
+
+/// Grants a further role (optionally in a unit) to a staff member.
+pub async fn roles_grant(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    FormData(form): FormData<GrantForm>,
+) -> Result<Response, PageError> {
+    ctx.check_csrf(&form.csrf)?;
+    let p = match gate(&ctx, Permission::AdminTenant)? {
+        Ok(p) => p,
+        Err(r) => return Ok(r),
+    };
+    let t = ctx.tr();
+    let role = form.role.parse::<Role>().ok().filter(|r| r.is_staff());
+    let unit = Some(form.unit.clone()).filter(|u| !u.is_empty());
+    let problem = match &role {
+        None => Some(("role", t.t("error-bad-form-body"))),
+        Some(r) if ratusz_app::tenants::role_needs_unit(*r) && unit.is_none() => {
+            Some(("unit", t.t("unit-hint")))
+        }
+        _ => None,
+    };
+    let (Some(role), None) = (role, problem.clone()) else {
+        let (field, msg) = problem.unwrap_or(("role", t.t("error-bad-form-body")));
+        let errors = FormErrors::one(field, msg);
+        let form = StaffForm {
+            role: "clerk".into(),
+            ..Default::default()
+        };
+        return users_page_with(
+            &state,
+            &ctx,
+            form,
+            errors,
+            None,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    let tid = ctx.tenant.tenant_id.clone();
+    let actor = p.actor();
+    let user_id = form.user.clone();
+    let result = state
+        .app
+        .blocking(move |a| {
+            if uuid::Uuid::parse_str(&user_id).is_err() {
+                return Err(AppError::NotFound);
+            }
+            if let Some(u) = &unit
+                && !a.units(&tid)?.iter().any(|x| &x.id == u)
+            {
+                return Err(AppError::NotFound);
+            }
+            let user = a.user(&tid, &user_id)?.ok_or(AppError::NotFound)?;
+            if user.kind != ratusz_core::roles::AccountKind::Staff.as_str() {
+                return Err(AppError::NotFound);
+            }
+            a.grant_role(&tid, &user.id, role, unit.as_deref(), &actor)?;
+            Ok(user.email)
+        })
+        .await;
+    match result {
+        Ok(email) => Ok(see_other(&format!(
+            "/panel/admin/users?granted={}",
+            url_encode(&email)
+        ))),
+        Err(e) => Err(ctx.fail(e)),
+    }
 }
 
 // ------------------------------------------------------------------ outbox

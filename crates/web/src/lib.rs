@@ -88,6 +88,10 @@ pub fn router(app: App, cfg: WebConfig) -> Router {
         )
         .route("/password/reset/done", get(accounts::reset_done))
         .route("/account", get(accounts::account_page))
+        .route(
+            "/account/password",
+            get(accounts::password_change_page).post(accounts::password_change_submit),
+        )
         .route("/panel", get(admin::panel_home))
         .route(
             "/panel/admin/units",
@@ -101,6 +105,12 @@ pub fn router(app: App, cfg: WebConfig) -> Router {
             "/panel/admin/users/{id}/reset-mfa",
             post(admin::users_reset_mfa),
         )
+        .route(
+            "/panel/admin/users/{id}/disable",
+            post(admin::users_disable),
+        )
+        .route("/panel/admin/users/{id}/enable", post(admin::users_enable))
+        .route("/panel/admin/roles", post(admin::roles_grant))
         .route("/panel/admin/outbox", get(admin::outbox_page))
         .route("/panel/admin/audit", get(admin::audit_page))
         .method_not_allowed_fallback(pages::method_not_allowed)

@@ -257,3 +257,68 @@ fn insert_email_token(
     )?;
     Ok(())
 }
+
+impl App {
+    /// Changes the password of the signed-in user, who proves the current one. Every other
+    /// session of the user ends (a thief signed in elsewhere is thrown out).
+    pub fn change_password(
+        &self,
+        principal: &Principal,
+        current: &str,
+        new: &str,
+        confirm: &str,
+    ) -> Result<(), AppError> {
+        let Via::Session { session_id, .. } = &principal.via else {
+            return Err(AppError::Forbidden);
+        };
+        let user = &principal.user;
+        let hash = user.password_hash.clone().unwrap_or_default();
+        if !self.verify_password(&hash, current) {
+            return Err(AppError::field(
+                "current_password",
+                "wrong",
+                "Obecne hasło jest nieprawidłowe.",
+                "The current password is wrong.",
+            ));
+        }
+        let hints = [
+            user.email.split('@').next().unwrap_or_default(),
+            user.display_name.as_str(),
+        ];
+        if let Some(e) = password_error("password", new, &hints) {
+            return Err(AppError::Invalid(vec![e]));
+        }
+        if new != confirm {
+            return Err(AppError::field(
+                "password_confirm",
+                "mismatch",
+                "Hasła się różnią. Wpisz to samo hasło w obu polach.",
+                "The passwords differ. Type the same password in both fields.",
+            ));
+        }
+        if new == current {
+            return Err(AppError::field(
+                "password",
+                "unchanged",
+                "Nowe hasło musi być inne niż obecne.",
+                "The new password must differ from the current one.",
+            ));
+        }
+        let new_hash = self.hash_password(new)?;
+        let now = self.now_ts();
+        self.store.write(|conn| {
+            repo::set_password(conn, &principal.tenant_id, &user.id, &new_hash, now)?;
+            let ended =
+                repo::delete_other_sessions(conn, &principal.tenant_id, &user.id, session_id)?;
+            record(
+                conn,
+                &principal.tenant_id,
+                &principal.actor(),
+                "user.password_change",
+                ("user", Some(&user.id)),
+                json!({ "other_sessions_ended": ended }),
+                now,
+            )
+        })
+    }
+}

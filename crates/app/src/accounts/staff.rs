@@ -199,3 +199,48 @@ fn grant_role_tx(
         now,
     )
 }
+
+impl App {
+    /// Disables or re-enables an account. Disabling ends its sessions and stops its API tokens
+    /// at once on this node (other nodes: within the token cache's second). Nobody disables
+    /// their own account, so an office cannot lock out its last administrator by mistake.
+    pub fn set_user_disabled(
+        &self,
+        tenant_id: &str,
+        user_id: &str,
+        disabled: bool,
+        actor: &Actor,
+    ) -> Result<UserRow, AppError> {
+        if disabled && actor.id() == Some(user_id) {
+            return Err(AppError::field(
+                "user",
+                "self",
+                "Nie możesz wyłączyć własnego konta. Poproś o to innego administratora.",
+                "You cannot disable your own account. Ask another administrator.",
+            ));
+        }
+        let now = self.now_ts();
+        self.token_cache.clear();
+        self.store.write(|conn| {
+            let user = repo::user(conn, tenant_id, user_id)?.ok_or(AppError::NotFound)?;
+            repo::set_disabled(conn, tenant_id, user_id, disabled.then_some(now), now)?;
+            if disabled {
+                repo::delete_user_sessions(conn, tenant_id, user_id)?;
+            }
+            record(
+                conn,
+                tenant_id,
+                actor,
+                if disabled {
+                    "user.disable"
+                } else {
+                    "user.enable"
+                },
+                ("user", Some(user_id)),
+                json!({ "email": user.email }),
+                now,
+            )?;
+            Ok(user)
+        })
+    }
+}

@@ -825,3 +825,155 @@ both_engines!(a_password_reset_lifts_the_lock_out, |engine| {
         "the lock-out is lifted"
     );
 });
+
+both_engines!(
+    a_disabled_account_is_locked_out_everywhere_until_enabled,
+    |engine| {
+        let srv = TestServer::start(engine);
+        let admin = srv.staff("admin@przykladowo.gov.pl");
+        let clerk_email = "referent.gk@przykladowo.gov.pl";
+        let clerk = srv.staff(clerk_email);
+        let token = srv.token(&srv.demo_tenant, clerk_email, &["read"]);
+        assert_eq!(clerk.api_get("/api/v1/me", Some(&token)).status, 200);
+        let id = srv
+            .app
+            .user_by_email(&srv.demo_tenant, clerk_email)
+            .unwrap()
+            .unwrap()
+            .id;
+        let r = admin.submit(
+            "/panel/admin/users",
+            &format!("/panel/admin/users/{id}/disable"),
+            &[],
+        );
+        assert_eq!(r.status, 303, "{}", r.body);
+        assert!(admin.get("/panel/admin/users").body.contains("wyłączone"));
+        // Its session is gone, its token refused, and its password no longer signs in.
+        assert_eq!(clerk.get("/panel").status, 303);
+        assert_eq!(clerk.api_get("/api/v1/me", Some(&token)).status, 401);
+        let r = srv.client().submit(
+            "/login",
+            "/login",
+            &[("email", clerk_email), ("password", STAFF_PASSWORD)],
+        );
+        assert_eq!(r.status, 422, "{}", r.body);
+        // Audited, and an admin cannot disable their own account.
+        let events = srv.app.audit_events(&srv.demo_tenant, 50, None).unwrap();
+        assert!(events.iter().any(|e| e.action == "user.disable"));
+        let admin_id = srv
+            .app
+            .user_by_email(&srv.demo_tenant, "admin@przykladowo.gov.pl")
+            .unwrap()
+            .unwrap()
+            .id;
+        let r = admin.submit(
+            "/panel/admin/users",
+            &format!("/panel/admin/users/{admin_id}/disable"),
+            &[],
+        );
+        assert_eq!(r.status, 422, "{}", r.body);
+        assert!(r.body.contains("Nie możesz wyłączyć własnego konta"));
+        // Enabled again, the clerk signs in.
+        let r = admin.submit(
+            "/panel/admin/users",
+            &format!("/panel/admin/users/{id}/enable"),
+            &[],
+        );
+        assert_eq!(r.status, 303, "{}", r.body);
+        srv.staff(clerk_email);
+        // A clerk cannot disable anyone.
+        let r = srv.staff("referent.or@przykladowo.gov.pl").submit(
+            "/panel",
+            &format!("/panel/admin/users/{admin_id}/disable"),
+            &[],
+        );
+        assert_eq!(r.status, 403);
+    }
+);
+
+both_engines!(an_admin_grants_a_second_role_in_the_panel, |engine| {
+    let srv = TestServer::start(engine);
+    let admin = srv.staff("admin@przykladowo.gov.pl");
+    let clerk = srv
+        .app
+        .user_by_email(&srv.demo_tenant, "referent.gk@przykladowo.gov.pl")
+        .unwrap()
+        .unwrap();
+    let or = srv
+        .app
+        .units(&srv.demo_tenant)
+        .unwrap()
+        .into_iter()
+        .find(|u| u.symbol == "OR")
+        .unwrap();
+    // A manager needs a unit.
+    let r = admin.submit(
+        "/panel/admin/users",
+        "/panel/admin/roles",
+        &[
+            ("user", clerk.id.as_str()),
+            ("role", "manager"),
+            ("unit", ""),
+        ],
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    let r = admin.submit(
+        "/panel/admin/users",
+        "/panel/admin/roles",
+        &[
+            ("user", clerk.id.as_str()),
+            ("role", "manager"),
+            ("unit", or.id.as_str()),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page = admin.get("/panel/admin/users");
+    assert!(page.body.contains("Kierownik (OR)"), "{}", page.body);
+    let events = srv.app.audit_events(&srv.demo_tenant, 20, None).unwrap();
+    assert!(
+        events
+            .iter()
+            .any(|e| e.action == "role.grant" && e.details.contains("manager"))
+    );
+});
+
+both_engines!(
+    changing_the_password_needs_the_current_one_and_ends_other_sessions,
+    |engine| {
+        let srv = TestServer::start(engine);
+        let here = srv.client();
+        let there = srv.client();
+        for c in [&here, &there] {
+            assert_eq!(password_step(c, JAN, RESIDENT_PASSWORD).status, 303);
+        }
+        let new_password = "Jesienne-Liscie-Nad-Odra-2026";
+        let r = here.submit(
+            "/account/password",
+            "/account/password",
+            &[
+                ("current_password", "Zle-Haslo-Calkiem-123"),
+                ("password", new_password),
+                ("password_confirm", new_password),
+            ],
+        );
+        assert_eq!(r.status, 422);
+        assert!(r.body.contains("Obecne hasło jest nieprawidłowe"));
+        let r = here.submit(
+            "/account/password",
+            "/account/password",
+            &[
+                ("current_password", RESIDENT_PASSWORD),
+                ("password", new_password),
+                ("password_confirm", new_password),
+            ],
+        );
+        assert_eq!(r.status, 303, "{}", r.body);
+        assert_eq!(here.get("/account").status, 200, "this session stays");
+        assert_eq!(there.get("/account").status, 303, "the other session ended");
+        assert_eq!(
+            password_step(&srv.client(), JAN, RESIDENT_PASSWORD).status,
+            422
+        );
+        assert_eq!(password_step(&srv.client(), JAN, new_password).status, 303);
+    }
+);
