@@ -75,11 +75,13 @@ test('an administrator adds a unit and a clerk, who then enrols TOTP at first si
 
     // A clerk in that unit.
     await page.goto('/panel/admin/users');
-    await page.getByLabel('Adres e-mail', { exact: true }).fill(clerk.email);
-    await page.getByLabel('Imię i nazwisko', { exact: true }).fill(clerk.name);
-    await page.getByLabel('Hasło tymczasowe', { exact: true }).fill(clerk.password);
-    await page.getByLabel('Rola', { exact: true }).selectOption({ label: 'Referent' });
-    const unitSelect = page.getByLabel('Komórka', { exact: true });
+    // The page has two forms (new account, grant a role): work inside the first.
+    const form = page.getByRole('form', { name: 'Nowe konto pracownika', exact: true });
+    await form.getByLabel('Adres e-mail', { exact: true }).fill(clerk.email);
+    await form.getByLabel('Imię i nazwisko', { exact: true }).fill(clerk.name);
+    await form.getByLabel('Hasło tymczasowe', { exact: true }).fill(clerk.password);
+    await form.getByLabel('Rola', { exact: true }).selectOption({ label: 'Referent' });
+    const unitSelect = form.getByLabel('Komórka', { exact: true });
     const options = await unitSelect
       .locator('option')
       .evaluateAll((els) => els.map((o) => ({ value: o.value, text: o.textContent.trim() })));
@@ -91,7 +93,7 @@ test('an administrator adds a unit and a clerk, who then enrols TOTP at first si
       `expected one "Komórka" option naming ${symbol}; options: ${options.map((o) => JSON.stringify(o.text)).join(', ')}`,
     );
     await unitSelect.selectOption(matching[0].value);
-    await page.getByRole('button', { name: 'Utwórz konto', exact: true }).click();
+    await form.getByRole('button', { name: 'Utwórz konto', exact: true }).click();
     await expectVisible(
       page,
       page.getByText(clerk.email, { exact: true }),
