@@ -3,13 +3,16 @@
 //! Handlers are thin: parse, call [`ratusz_app::App`], render.
 
 pub mod accounts;
-pub mod admin;
 pub mod api;
+pub mod audit;
 pub mod ctx;
 pub mod errors;
 pub mod i18n;
+pub mod mail;
 pub mod ops;
 pub mod pages;
+pub mod panel;
+pub mod tenants;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -92,27 +95,30 @@ pub fn router(app: App, cfg: WebConfig) -> Router {
             "/account/password",
             get(accounts::password_change_page).post(accounts::password_change_submit),
         )
-        .route("/panel", get(admin::panel_home))
+        .route("/panel", get(panel::panel_home))
         .route(
             "/panel/admin/units",
-            get(admin::units_page).post(admin::units_create),
+            get(tenants::units_page).post(tenants::units_create),
         )
         .route(
             "/panel/admin/users",
-            get(admin::users_page).post(admin::users_create),
+            get(accounts::staff::users_page).post(accounts::staff::users_create),
         )
         .route(
             "/panel/admin/users/{id}/reset-mfa",
-            post(admin::users_reset_mfa),
+            post(accounts::staff::users_reset_mfa),
         )
         .route(
             "/panel/admin/users/{id}/disable",
-            post(admin::users_disable),
+            post(accounts::staff::users_disable),
         )
-        .route("/panel/admin/users/{id}/enable", post(admin::users_enable))
-        .route("/panel/admin/roles", post(admin::roles_grant))
-        .route("/panel/admin/outbox", get(admin::outbox_page))
-        .route("/panel/admin/audit", get(admin::audit_page))
+        .route(
+            "/panel/admin/users/{id}/enable",
+            post(accounts::staff::users_enable),
+        )
+        .route("/panel/admin/roles", post(accounts::staff::roles_grant))
+        .route("/panel/admin/outbox", get(mail::outbox_page))
+        .route("/panel/admin/audit", get(audit::audit_page))
         .method_not_allowed_fallback(pages::method_not_allowed)
         .layer(middleware::from_fn_with_state(
             state.clone(),

@@ -1,6 +1,8 @@
 //! Sign-in, second factor, TOTP enrolment, sign-up, e-mail verification, password reset and
 //! the account page.
 
+pub mod staff;
+
 use askama::Template;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};

@@ -1,0 +1,58 @@
+//! Outgoing mail: the outbox page.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use ratusz_core::roles::Permission;
+
+use crate::AppState;
+use crate::ctx::Ctx;
+use crate::errors::PageError;
+use crate::pages::{PageCtx, render};
+use crate::panel::{format_ts, gate};
+
+pub struct MailView {
+    pub when: String,
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+    pub status: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin_outbox.html")]
+struct OutboxPage {
+    page: PageCtx,
+    section: &'static str,
+    smtp_on: bool,
+    messages: Vec<MailView>,
+}
+
+pub async fn outbox_page(State(state): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
+    if let Err(r) = gate(&ctx, Permission::ReadOutbox)? {
+        return Ok(r);
+    }
+    let t = ctx.tr();
+    let tid = ctx.tenant.tenant_id.clone();
+    let rows = state
+        .app
+        .blocking(move |a| a.outbox(&tid, 200))
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    let messages = rows
+        .into_iter()
+        .map(|m| MailView {
+            when: format_ts(m.created_at),
+            status: t.t(&format!("mail-status-{}", m.status)),
+            to: m.to_addr,
+            subject: m.subject,
+            body: m.body_text,
+        })
+        .collect();
+    render(&OutboxPage {
+        page: PageCtx::new(&ctx, "outbox-title"),
+        section: "outbox",
+        smtp_on: state.app.settings.smtp.is_some(),
+        messages,
+    })
+}
