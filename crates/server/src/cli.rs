@@ -155,9 +155,23 @@ pub enum TokenCmd {
     Create {
         #[command(flatten)]
         tenant: TenantArg,
-        /// The user the token acts as.
+        /// The staff user the token acts as.
+        #[arg(
+            long,
+            required_unless_present = "integration",
+            conflicts_with = "integration"
+        )]
+        email: Option<String>,
+        /// Or an integration (robot, external system) acting under its own name, created on
+        /// first use with --role (and --unit for a clerk or manager).
         #[arg(long)]
-        email: String,
+        integration: Option<String>,
+        /// Role of a new integration: clerk, manager or registrar.
+        #[arg(long, requires = "integration")]
+        role: Option<String>,
+        /// Unit symbol of a new integration.
+        #[arg(long, requires = "integration")]
+        unit: Option<String>,
         /// A name to recognise it by.
         #[arg(long, default_value = "integration")]
         name: String,
@@ -547,15 +561,44 @@ fn token(app: App, cmd: TokenCmd) -> anyhow::Result<()> {
         TokenCmd::Create {
             tenant,
             email,
+            integration,
+            role,
+            unit,
             name,
             scopes,
             days,
         } => {
             let tid = tenant_id(&app, &tenant.tenant)?;
-            let user = app
-                .user_by_email(&tid, &email)
-                .map_err(app_err)?
-                .ok_or_else(|| anyhow!("no user {email}"))?;
+            let user = match (email, integration) {
+                (Some(email), _) => app
+                    .user_by_email(&tid, &email)
+                    .map_err(app_err)?
+                    .ok_or_else(|| anyhow!("no user {email}"))?,
+                (None, Some(name)) => {
+                    let key = ratusz_app::accounts::integration_key(&name);
+                    match app.user_by_email(&tid, &key).map_err(app_err)? {
+                        Some(u) => u,
+                        None => {
+                            let role = role.as_deref().ok_or_else(|| {
+                                anyhow!(
+                                    "a new integration needs --role (clerk, manager or registrar)"
+                                )
+                            })?;
+                            let role = parse_role(role)?;
+                            let unit_id = unit_id(&app, &tid, unit.as_deref())?;
+                            app.ensure_integration(
+                                &tid,
+                                &name,
+                                role,
+                                unit_id.as_deref(),
+                                &Actor::cli(),
+                            )
+                            .map_err(app_err)?
+                        }
+                    }
+                }
+                (None, None) => return Err(anyhow!("give --email or --integration")),
+            };
             let scopes: Vec<String> = scopes
                 .split(',')
                 .map(|s| s.trim().to_owned())

@@ -23,6 +23,7 @@ mod signin;
 mod staff;
 mod tokens;
 
+pub use staff::integration_key;
 pub use tokens::TokenCache;
 
 /// Sign-in throttling window and limits (per account and per IP address).

@@ -244,3 +244,96 @@ impl App {
         })
     }
 }
+
+/// The sign-in key of an integration account: integrations have no mailbox, so the key is made
+/// from the name under the reserved `.invalid` domain (RFC 2606) and can never receive mail.
+pub fn integration_key(name: &str) -> String {
+    let slug: String = name
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect::<String>()
+        .split('-')
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    format!("{slug}@integrations.invalid")
+}
+
+impl App {
+    /// An integration (robot or external system) acting under its own identity, so the audit
+    /// log says which one did what. It has no password and cannot sign in to the web pages;
+    /// it works only with API tokens. Created with its role on first use, reused afterwards.
+    pub fn ensure_integration(
+        &self,
+        tenant_id: &str,
+        name: &str,
+        role: Role,
+        unit_id: Option<&str>,
+        actor: &Actor,
+    ) -> Result<UserRow, AppError> {
+        let display = name.trim();
+        let key = integration_key(display);
+        if display.chars().count() < 2 || key.starts_with('@') {
+            return Err(AppError::field(
+                "name",
+                "format",
+                "Nazwij integrację (co najmniej 2 znaki, np. „Robot KSeF”).",
+                "Name the integration (at least 2 characters, e.g. \"KSeF robot\").",
+            ));
+        }
+        if role == Role::Resident || role == Role::Admin {
+            return Err(AppError::field(
+                "role",
+                "format",
+                "Integracja może mieć rolę referenta, kierownika albo kancelarii, nie administratora.",
+                "An integration may be a clerk, manager or registry desk, not an administrator.",
+            ));
+        }
+        if crate::tenants::role_needs_unit(role) && unit_id.is_none() {
+            return Err(AppError::field(
+                "unit",
+                "required",
+                "Referent i kierownik pracują w komórce: podaj komórkę.",
+                "A clerk or manager works in a unit: give the unit.",
+            ));
+        }
+        let now = self.now_ts();
+        self.store.write(|conn| {
+            if let Some(existing) = repo::user_by_email(conn, tenant_id, &key)? {
+                if existing.kind != AccountKind::Integration.as_str() {
+                    return Err(AppError::Conflict("not_an_integration".into()));
+                }
+                return Ok(existing);
+            }
+            let user = UserRow {
+                id: ratusz_store::new_id(),
+                tenant_id: tenant_id.to_owned(),
+                kind: AccountKind::Integration.as_str().into(),
+                email: key.clone(),
+                email_key: key.clone(),
+                display_name: display.to_owned(),
+                password_hash: None,
+                email_verified_at: None,
+                totp_secret: None,
+                totp_enabled_at: None,
+                totp_last_step: None,
+                disabled_at: None,
+                created_at: now,
+                updated_at: now,
+            };
+            repo::insert_user(conn, &user)?;
+            record(
+                conn,
+                tenant_id,
+                actor,
+                "user.create",
+                ("user", Some(&user.id)),
+                json!({ "kind": "integration", "name": display }),
+                now,
+            )?;
+            grant_role_tx(conn, tenant_id, &user.id, role, unit_id, actor, now)?;
+            Ok(user)
+        })
+    }
+}

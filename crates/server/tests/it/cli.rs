@@ -910,3 +910,86 @@ fn listen_comes_from_ratusz_toml_unless_ratusz_listen_overrides_it() {
         "ratusz serve also listened on ratusz.toml's address"
     );
 }
+
+#[test]
+fn an_integration_gets_a_token_under_its_own_name() {
+    // `ratusz token create --integration` makes an account for a robot or external system: it
+    // works only through the API, cannot sign in to the pages, and the audit log names it.
+    let db = TestDb::new(Engine::Sqlite);
+    assert!(db.run(&["migrate"]).ok());
+    let app = ratusz_app::App::new(
+        db.store(),
+        std::sync::Arc::new(ratusz_core::clock::SystemClock),
+        test_settings(),
+    );
+    let demo = app.ensure_demo(&[]).expect("demo");
+    let r = db.run(&[
+        "token",
+        "create",
+        "--tenant",
+        "przykladowo",
+        "--integration",
+        "Robot KSeF",
+    ]);
+    assert!(!r.ok(), "a new integration needs a role: {r}");
+    let r = db.run(&[
+        "token",
+        "create",
+        "--tenant",
+        "przykladowo",
+        "--integration",
+        "Robot KSeF",
+        "--role",
+        "clerk",
+        "--unit",
+        "FN",
+        "--scopes",
+        "read,write",
+    ]);
+    assert!(r.ok(), "{r}");
+    let secret = r.stdout.trim().to_owned();
+    let p = app
+        .authenticate_token(&secret)
+        .expect("auth")
+        .expect("valid token");
+    assert_eq!(p.user.kind, "integration");
+    assert_eq!(p.user.display_name, "Robot KSeF");
+    assert_eq!(p.grants.len(), 1);
+    assert_eq!(p.grants[0].role, ratusz_core::roles::Role::Clerk);
+    // A second token reuses the same integration account (no --role needed now).
+    let r = db.run(&[
+        "token",
+        "create",
+        "--tenant",
+        "przykladowo",
+        "--integration",
+        "Robot KSeF",
+    ]);
+    assert!(r.ok(), "{r}");
+    let again = app
+        .authenticate_token(r.stdout.trim())
+        .expect("auth")
+        .expect("valid");
+    assert_eq!(again.user.id, p.user.id);
+    // It cannot sign in to the web pages: it has no password.
+    let err = app
+        .sign_in(&demo.tenant_id, &p.user.email, "", "127.0.0.1", None)
+        .expect_err("no password sign-in");
+    assert!(
+        matches!(err, ratusz_app::AppError::BadCredentials),
+        "{err:?}"
+    );
+    // An integration is never an administrator.
+    let r = db.run(&[
+        "token",
+        "create",
+        "--tenant",
+        "przykladowo",
+        "--integration",
+        "Robot Admin",
+        "--role",
+        "admin",
+    ]);
+    assert!(!r.ok(), "{r}");
+    assert!(r.stderr.contains("administrator"), "{r}");
+}
