@@ -101,6 +101,22 @@ impl App {
         unit_id: Option<&str>,
         actor: &Actor,
     ) -> Result<(), AppError> {
+        if crate::tenants::role_needs_unit(role) && unit_id.is_none() {
+            return Err(AppError::field(
+                "unit",
+                "required",
+                "Referent i kierownik pracują w komórce: wybierz komórkę.",
+                "A clerk or manager works in a unit: choose the unit.",
+            ));
+        }
+        if role == Role::Resident {
+            return Err(AppError::field(
+                "role",
+                "format",
+                "Rolę mieszkańca ma każde konto mieszkańca; pracownikowi nadaj rolę pracownika.",
+                "Every resident account has the resident role; give staff a staff role.",
+            ));
+        }
         let now = self.now_ts();
         // A permission change takes effect at once for this node's cached API tokens.
         self.token_cache.clear();

@@ -993,3 +993,32 @@ fn an_integration_gets_a_token_under_its_own_name() {
     assert!(!r.ok(), "{r}");
     assert!(r.stderr.contains("administrator"), "{r}");
 }
+
+#[test]
+fn granting_a_unit_role_without_a_unit_is_refused() {
+    let db = TestDb::new(Engine::Sqlite);
+    assert!(db.run(&["migrate"]).ok());
+    let app = ratusz_app::App::new(
+        db.store(),
+        std::sync::Arc::new(ratusz_core::clock::SystemClock),
+        test_settings(),
+    );
+    app.ensure_demo(&[]).expect("demo");
+    let args = [
+        "user",
+        "grant",
+        "--tenant",
+        "przykladowo",
+        "--email",
+        "kancelaria@przykladowo.gov.pl",
+        "--role",
+        "manager",
+    ];
+    let r = db.run(&args);
+    assert!(!r.ok(), "{r}");
+    assert!(r.stderr.contains("unit"), "{r}");
+    let mut with_unit = args.to_vec();
+    with_unit.extend(["--unit", "GK"]);
+    let r = db.run(&with_unit);
+    assert!(r.ok(), "{r}");
+}
