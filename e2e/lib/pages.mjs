@@ -30,6 +30,8 @@ export const staffPages = [
   { path: '/panel/admin/users', label: 'panel: konta pracowników' },
   { path: '/panel/admin/outbox', label: 'panel: poczta wychodząca' },
   { path: '/panel/admin/audit', label: 'panel: dziennik zdarzeń' },
+  { path: '/panel/admin/audit?verify=1', label: 'panel: sprawdzenie dziennika' },
+  { path: '/panel/admin/audit?before=5', label: 'panel: starsze zdarzenia' },
   { path: '/account', label: 'moje konto' },
   { path: '/account/password', label: 'zmiana hasła' },
 ];

@@ -93,6 +93,11 @@ pub fn verify_all(store: &Store) -> Result<Vec<ChainReport>, AppError> {
 }
 
 impl crate::App {
+    /// The chain head: event count and the newest hash (cheap; verifying walks everything).
+    pub fn audit_head(&self, tenant_id: &str) -> Result<(i64, String), AppError> {
+        self.store.read(|c| Ok(audit::head(c, tenant_id)?))
+    }
+
     /// Verifies one tenant's chain.
     pub fn verify_chain(&self, tenant_id: &str) -> Result<ChainReport, AppError> {
         self.store.read(|c| Ok(audit::verify(c, tenant_id)?))

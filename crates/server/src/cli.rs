@@ -642,24 +642,35 @@ fn token(app: App, cmd: TokenCmd) -> anyhow::Result<()> {
 
 fn audit_verify(app: &App) -> anyhow::Result<ExitCode> {
     let reports = ratusz_app::audit::verify_all(&app.store).map_err(app_err)?;
+    let slugs: std::collections::HashMap<String, String> = app
+        .tenants()
+        .map_err(app_err)?
+        .into_iter()
+        .map(|t| (t.tenant_id, t.slug))
+        .collect();
+    let slug = |id: &str| slugs.get(id).cloned().unwrap_or_default();
     let mut ok = true;
     for r in &reports {
         match &r.first_break {
             None => println!(
-                "ok\t{}\t{} events\thead {}",
-                r.tenant_id, r.events, r.head_hash
+                "ok\t{}\t{} events\thead {}\t{}",
+                r.tenant_id,
+                r.events,
+                r.head_hash,
+                slug(&r.tenant_id)
             ),
             Some(b) => {
                 ok = false;
                 println!(
-                    "BROKEN\t{}\tfirst bad event: seq {}{}\t{}",
+                    "BROKEN\t{}\tfirst bad event: seq {}{}\t{}\t{}",
                     r.tenant_id,
                     b.seq,
                     b.event_id
                         .as_deref()
                         .map(|id| format!(" (id {id})"))
                         .unwrap_or_default(),
-                    b.problem
+                    b.problem,
+                    slug(&r.tenant_id)
                 );
             }
         }

@@ -255,6 +255,16 @@ pub fn verify(conn: &mut Db, tenant_id: &str) -> Result<ChainReport> {
     })
 }
 
+/// The chain head of a tenant: the number of events and the newest event's hash.
+pub fn head(conn: &mut Db, tenant_id: &str) -> Result<(i64, String)> {
+    Ok(audit_heads::table
+        .find(tenant_id)
+        .select((audit_heads::seq, audit_heads::hash))
+        .first(conn)
+        .optional()?
+        .unwrap_or((0, GENESIS.to_owned())))
+}
+
 /// The newest events of a tenant, newest first.
 pub fn recent(
     conn: &mut Db,
