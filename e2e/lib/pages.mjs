@@ -28,6 +28,7 @@ export const staffPages = [
   { path: '/panel', label: 'panel: start' },
   { path: '/panel/admin/units', label: 'panel: komórki organizacyjne' },
   { path: '/panel/admin/users', label: 'panel: konta pracowników' },
+  { path: '/panel/admin/tokens', label: 'panel: tokeny API' },
   { path: '/panel/admin/outbox', label: 'panel: poczta wychodząca' },
   { path: '/panel/admin/audit', label: 'panel: dziennik zdarzeń' },
   { path: '/panel/admin/audit?verify=1', label: 'panel: sprawdzenie dziennika' },

@@ -117,6 +117,14 @@ pub fn router(app: App, cfg: WebConfig) -> Router {
             post(accounts::staff::users_enable),
         )
         .route("/panel/admin/roles", post(accounts::staff::roles_grant))
+        .route(
+            "/panel/admin/tokens",
+            get(accounts::tokens::tokens_page).post(accounts::tokens::tokens_create),
+        )
+        .route(
+            "/panel/admin/tokens/{id}/revoke",
+            post(accounts::tokens::tokens_revoke),
+        )
         .route("/panel/admin/outbox", get(mail::outbox_page))
         .route("/panel/admin/audit", get(audit::audit_page))
         .method_not_allowed_fallback(pages::method_not_allowed)

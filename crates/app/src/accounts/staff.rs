@@ -128,6 +128,17 @@ impl App {
         })
     }
 
+    /// Integration accounts (robots, external systems) of a tenant.
+    pub fn integrations(&self, tenant_id: &str) -> Result<Vec<UserRow>, AppError> {
+        self.store.read(|c| {
+            Ok(repo::users_of_kind(
+                c,
+                tenant_id,
+                AccountKind::Integration.as_str(),
+            )?)
+        })
+    }
+
     pub fn staff(&self, tenant_id: &str) -> Result<Vec<(UserRow, Vec<RoleRow>)>, AppError> {
         self.store.read(|conn| {
             let users = repo::users_of_kind(conn, tenant_id, AccountKind::Staff.as_str())?;

@@ -977,3 +977,64 @@ both_engines!(
         assert_eq!(password_step(&srv.client(), JAN, new_password).status, 303);
     }
 );
+
+both_engines!(
+    an_admin_creates_and_revokes_api_tokens_in_the_panel,
+    |engine| {
+        let srv = TestServer::start(engine);
+        let admin = srv.staff("admin@przykladowo.gov.pl");
+        let clerk = srv
+            .app
+            .user_by_email(&srv.demo_tenant, "referent.gk@przykladowo.gov.pl")
+            .unwrap()
+            .unwrap();
+        let r = admin.submit(
+            "/panel/admin/tokens",
+            "/panel/admin/tokens",
+            &[
+                ("name", "System kadrowy"),
+                ("user", clerk.id.as_str()),
+                ("scope", "read"),
+                ("days", "30"),
+            ],
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        let marker = "id=\"new-token-secret\" class=\"hash\">";
+        let start = r.body.find(marker).expect("secret shown once") + marker.len();
+        let secret = r.body[start..].split('<').next().unwrap().to_owned();
+        assert!(secret.starts_with("rtz_"));
+        let c = srv.client();
+        let me = c.api_get("/api/v1/me", Some(&secret));
+        assert_eq!(me.status, 200);
+        assert!(me.body.contains("referent.gk@przykladowo.gov.pl"));
+        // Listed without its secret; bad days are refused next to the field.
+        let page = admin.get("/panel/admin/tokens");
+        assert!(page.body.contains("System kadrowy") && !page.body.contains(&secret));
+        let r = admin.submit(
+            "/panel/admin/tokens",
+            "/panel/admin/tokens",
+            &[
+                ("name", "X"),
+                ("user", clerk.id.as_str()),
+                ("scope", "read"),
+                ("days", "-5"),
+            ],
+        );
+        assert_eq!(r.status, 422);
+        assert!(r.body.contains("id=\"days-error\""));
+        // Revoked from the panel: refused at once.
+        let id = srv.app.api_tokens(&srv.demo_tenant).unwrap()[0].id.clone();
+        let r = admin.submit(
+            "/panel/admin/tokens",
+            &format!("/panel/admin/tokens/{id}/revoke"),
+            &[],
+        );
+        assert_eq!(r.status, 303, "{}", r.body);
+        assert_eq!(c.api_get("/api/v1/me", Some(&secret)).status, 401);
+        let events = srv.app.audit_events(&srv.demo_tenant, 20, None).unwrap();
+        assert!(events.iter().any(|e| e.action == "api_token.revoke"));
+        // A clerk cannot open the page.
+        let clerk_client = srv.staff("referent.or@przykladowo.gov.pl");
+        assert_eq!(clerk_client.get("/panel/admin/tokens").status, 403);
+    }
+);

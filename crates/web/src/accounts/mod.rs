@@ -2,6 +2,7 @@
 //! the account page.
 
 pub mod staff;
+pub mod tokens;
 
 use askama::Template;
 use axum::extract::State;
