@@ -392,6 +392,22 @@ pub fn delete_expired_sessions(conn: &mut Db, now: i64) -> Result<usize> {
     Ok(diesel::delete(sessions::table.filter(sessions::expires_at.lt(now))).execute(conn)?)
 }
 
+/// The live sessions of a user, most recently used first.
+pub fn user_sessions(
+    conn: &mut Db,
+    tenant_id: &str,
+    user_id: &str,
+    now: i64,
+) -> Result<Vec<SessionRow>> {
+    Ok(sessions::table
+        .filter(sessions::tenant_id.eq(tenant_id))
+        .filter(sessions::user_id.eq(user_id))
+        .filter(sessions::expires_at.gt(now))
+        .order(sessions::last_seen_at.desc())
+        .select(SessionRow::as_select())
+        .load(conn)?)
+}
+
 pub fn count_sessions(conn: &mut Db, tenant_id: &str, user_id: &str) -> Result<i64> {
     Ok(sessions::table
         .filter(sessions::tenant_id.eq(tenant_id))

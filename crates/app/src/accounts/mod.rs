@@ -23,6 +23,7 @@ mod signin;
 mod staff;
 mod tokens;
 
+pub use signin::DeviceSession;
 pub use staff::integration_key;
 pub use tokens::TokenCache;
 

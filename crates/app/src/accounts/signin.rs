@@ -439,6 +439,40 @@ impl App {
     }
 }
 
+/// A signed-in device as its owner sees it (never the token).
+#[derive(Debug, Clone)]
+pub struct DeviceSession {
+    pub last_seen_at: i64,
+    pub created_at: i64,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub current: bool,
+}
+
+impl App {
+    /// The principal's live sessions, marking the one in use.
+    pub fn my_sessions(&self, principal: &Principal) -> Result<Vec<DeviceSession>, AppError> {
+        let current = match &principal.via {
+            Via::Session { session_id, .. } => Some(session_id.clone()),
+            Via::Token { .. } => None,
+        };
+        let now = self.now_ts();
+        let rows = self
+            .store
+            .read(|c| repo::user_sessions(c, &principal.tenant_id, &principal.user.id, now))?;
+        Ok(rows
+            .into_iter()
+            .map(|s| DeviceSession {
+                current: current.as_deref() == Some(s.id.as_str()),
+                last_seen_at: s.last_seen_at,
+                created_at: s.created_at,
+                ip: s.ip,
+                user_agent: s.user_agent,
+            })
+            .collect())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

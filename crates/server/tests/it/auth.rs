@@ -1038,3 +1038,26 @@ both_engines!(
         assert_eq!(clerk_client.get("/panel/admin/tokens").status, 403);
     }
 );
+
+both_engines!(the_account_page_lists_the_signed_in_devices, |engine| {
+    let srv = TestServer::start(engine);
+    let here = srv.client();
+    let there = srv.client();
+    for c in [&here, &there] {
+        assert_eq!(password_step(c, JAN, RESIDENT_PASSWORD).status, 303);
+    }
+    let page = here.get("/account");
+    assert_eq!(page.status, 200);
+    assert_eq!(
+        page.body.matches("<td>127.0.0.1</td>").count(),
+        2,
+        "{}",
+        page.body
+    );
+    assert_eq!(page.body.matches("(to urządzenie)").count(), 1);
+    // A resident's two-step setup speaks to residents, not staff.
+    let setup = here.get("/mfa/setup");
+    assert_eq!(setup.status, 200);
+    assert!(setup.body.contains("chroni Twoje konto"));
+    assert!(!setup.body.contains("Pracownicy urzędu"));
+});

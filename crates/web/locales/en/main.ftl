@@ -259,3 +259,11 @@ tokens-create-button = Create token
 token-created-title = New token — copy it now
 token-created-text = The token is shown only once. Store it in the configuration of the system that uses it, in the header Authorization: Bearer.
 token-revoked = Token { $name } revoked.
+
+setup-intro-resident = Two-step verification protects your account: signing in will need your password and a code from your phone. Even someone who learns your password cannot sign in without your phone.
+account-devices-caption = Devices you are signed in on
+account-device-browser = Browser
+account-device-ip = IP address
+account-device-signed-in = Signed in
+account-device-last-seen = Last active
+account-device-this = this device

@@ -259,3 +259,11 @@ tokens-create-button = Utwórz token
 token-created-title = Nowy token — skopiuj go teraz
 token-created-text = Token jest pokazywany tylko raz. Zapisz go w konfiguracji systemu, który będzie go używał, w nagłówku Authorization: Bearer.
 token-revoked = Odwołano token { $name }.
+
+setup-intro-resident = Weryfikacja dwuetapowa chroni Twoje konto: do logowania potrzebne będzie hasło i kod z telefonu. Nawet gdy ktoś pozna hasło, nie zaloguje się bez Twojego telefonu.
+account-devices-caption = Urządzenia, na których jesteś zalogowany
+account-device-browser = Przeglądarka
+account-device-ip = Adres IP
+account-device-signed-in = Zalogowano
+account-device-last-seen = Ostatnio aktywne
+account-device-this = to urządzenie

@@ -196,6 +196,7 @@ pub async fn mfa_submit(
 #[derive(Template)]
 #[template(path = "mfa_setup.html")]
 struct SetupPage {
+    intro_id: &'static str,
     page: PageCtx,
     errors: FormErrors,
     qr_data_uri: String,
@@ -258,6 +259,11 @@ async fn setup_page_with(
     errors: FormErrors,
     status: StatusCode,
 ) -> Result<Response, PageError> {
+    let intro_id = if p.kind() == AccountKind::Staff {
+        "setup-intro"
+    } else {
+        "setup-intro-resident"
+    };
     let enrolment = state
         .app
         .blocking(move |a| a.begin_enrolment(&p))
@@ -266,6 +272,7 @@ async fn setup_page_with(
     let qr = qr_svg_data_uri(&enrolment.otpauth_url).map_err(|e| ctx.fail(e))?;
     render_status(
         &SetupPage {
+            intro_id,
             page: PageCtx::new(ctx, "setup-title"),
             errors,
             qr_data_uri: qr,
@@ -611,6 +618,47 @@ struct AccountPage {
     email: String,
     mfa_on: bool,
     notice: Option<String>,
+    devices: Vec<DeviceView>,
+}
+
+pub struct DeviceView {
+    pub last_seen: String,
+    pub signed_in: String,
+    pub ip: String,
+    pub browser: String,
+    pub current: bool,
+}
+
+/// A short, readable browser name from a User-Agent (for recognising one's own devices).
+fn browser_name(ua: Option<&str>) -> String {
+    let Some(ua) = ua else { return "?".into() };
+    let browser = ["Edg/", "OPR/", "Firefox/", "Chrome/", "Safari/"]
+        .iter()
+        .find(|b| ua.contains(*b))
+        .map(|b| match *b {
+            "Edg/" => "Edge",
+            "OPR/" => "Opera",
+            "Firefox/" => "Firefox",
+            "Chrome/" => "Chrome",
+            _ => "Safari",
+        });
+    let system = [
+        ("Android", "Android"),
+        ("iPhone", "iPhone"),
+        ("iPad", "iPad"),
+        ("Windows", "Windows"),
+        ("Mac OS", "macOS"),
+        ("Linux", "Linux"),
+    ]
+    .iter()
+    .find(|(k, _)| ua.contains(k))
+    .map(|(_, v)| *v);
+    match (browser, system) {
+        (Some(b), Some(s)) => format!("{b}, {s}"),
+        (Some(b), None) => b.into(),
+        (None, Some(s)) => s.into(),
+        (None, None) => ua.chars().take(40).collect(),
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -620,13 +668,30 @@ pub struct AccountQuery {
 }
 
 pub async fn account_page(
+    State(state): State<AppState>,
     ctx: Ctx,
     PageQuery(q): PageQuery<AccountQuery>,
 ) -> Result<Response, PageError> {
     let Some(p) = ctx.full().cloned() else {
         return Ok(see_other("/login"));
     };
+    let principal = p.clone();
+    let devices = state
+        .app
+        .blocking(move |a| a.my_sessions(&principal))
+        .await
+        .map_err(|e| ctx.fail(e))?
+        .into_iter()
+        .map(|d| DeviceView {
+            last_seen: crate::panel::format_ts(d.last_seen_at),
+            signed_in: crate::panel::format_ts(d.created_at),
+            ip: d.ip.unwrap_or_default(),
+            browser: browser_name(d.user_agent.as_deref()),
+            current: d.current,
+        })
+        .collect();
     render(&AccountPage {
+        devices,
         page: PageCtx::new(&ctx, "account-title"),
         name: p.user.display_name.clone(),
         email: p.user.email.clone(),
@@ -697,6 +762,18 @@ pub async fn password_change_submit(
 #[cfg(test)]
 mod tests {
     use super::group4;
+
+    #[test]
+    fn browsers_are_named_plainly() {
+        use super::browser_name;
+        let chrome = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36";
+        assert_eq!(browser_name(Some(chrome)), "Chrome, Linux");
+        let edge = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/120 Safari/537.36 Edg/120";
+        assert_eq!(browser_name(Some(edge)), "Edge, Windows");
+        let iphone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Version/17.0 Mobile Safari/604.1";
+        assert_eq!(browser_name(Some(iphone)), "Safari, iPhone");
+        assert_eq!(browser_name(None), "?");
+    }
 
     #[test]
     fn secrets_are_grouped_for_reading() {
