@@ -2,10 +2,10 @@
 //! browser tests. The credentials are public on purpose (README); never use them in production.
 
 use ratusz_core::roles::{AccountKind, Role};
-use ratusz_store::accounts::{self as repo, RoleRow, UserRow};
+use ratusz_store::accounts::UserRow;
 use ratusz_store::tenants::TenantRow;
 
-use crate::accounts::NewStaff;
+use crate::accounts::{NewStaff, insert_resident, new_user};
 use crate::audit::Actor;
 use crate::{App, AppError};
 
@@ -111,34 +111,18 @@ impl App {
         self.store.write(|conn| {
             for (email, name) in RESIDENTS {
                 let user = UserRow {
-                    id: ratusz_store::new_id(),
-                    tenant_id: tenant.tenant_id.clone(),
-                    kind: AccountKind::Resident.as_str().into(),
-                    email: email.into(),
-                    email_key: email.into(),
-                    display_name: name.into(),
-                    password_hash: Some(hash.clone()),
                     email_verified_at: Some(now),
-                    totp_secret: None,
-                    totp_enabled_at: None,
-                    totp_last_step: None,
-                    disabled_at: None,
-                    created_at: now,
-                    updated_at: now,
+                    ..new_user(
+                        &tenant.tenant_id,
+                        AccountKind::Resident,
+                        email,
+                        email,
+                        name,
+                        Some(hash.clone()),
+                        now,
+                    )
                 };
-                repo::insert_user(conn, &user)?;
-                repo::insert_role(
-                    conn,
-                    &RoleRow {
-                        id: ratusz_store::new_id(),
-                        tenant_id: tenant.tenant_id.clone(),
-                        user_id: user.id.clone(),
-                        role: Role::Resident.as_str().into(),
-                        unit_id: None,
-                        granted_by: None,
-                        granted_at: now,
-                    },
-                )?;
+                insert_resident(conn, &user, now)?;
                 crate::audit::record(
                     conn,
                     &tenant.tenant_id,

@@ -252,6 +252,52 @@ impl App {
     }
 }
 
+/// A new account with the fields every kind shares; the caller fills what differs.
+pub(crate) fn new_user(
+    tenant_id: &str,
+    kind: AccountKind,
+    email: &str,
+    email_key: &str,
+    display_name: &str,
+    password_hash: Option<String>,
+    now: i64,
+) -> UserRow {
+    UserRow {
+        id: ratusz_store::new_id(),
+        tenant_id: tenant_id.to_owned(),
+        kind: kind.as_str().into(),
+        email: email.to_owned(),
+        email_key: email_key.to_owned(),
+        display_name: display_name.to_owned(),
+        password_hash,
+        email_verified_at: None,
+        totp_secret: None,
+        totp_enabled_at: None,
+        totp_last_step: None,
+        disabled_at: None,
+        created_at: now,
+        updated_at: now,
+    }
+}
+
+/// Stores a resident's account with the resident role (sign-up and the demo).
+pub(crate) fn insert_resident(conn: &mut Db, user: &UserRow, now: i64) -> Result<(), AppError> {
+    repo::insert_user(conn, user)?;
+    repo::insert_role(
+        conn,
+        &RoleRow {
+            id: ratusz_store::new_id(),
+            tenant_id: user.tenant_id.clone(),
+            user_id: user.id.clone(),
+            role: Role::Resident.as_str().into(),
+            unit_id: None,
+            granted_by: None,
+            granted_at: now,
+        },
+    )?;
+    Ok(())
+}
+
 fn email_taken() -> AppError {
     AppError::field(
         "email",

@@ -59,35 +59,8 @@ impl App {
                 )?;
                 return Ok(());
             }
-            let user = UserRow {
-                id: ratusz_store::new_id(),
-                tenant_id: tenant_id.to_owned(),
-                kind: AccountKind::Resident.as_str().into(),
-                email: email.clone(),
-                email_key: key.clone(),
-                display_name: name.clone(),
-                password_hash: Some(hash),
-                email_verified_at: None,
-                totp_secret: None,
-                totp_enabled_at: None,
-                totp_last_step: None,
-                disabled_at: None,
-                created_at: now,
-                updated_at: now,
-            };
-            repo::insert_user(conn, &user)?;
-            repo::insert_role(
-                conn,
-                &RoleRow {
-                    id: ratusz_store::new_id(),
-                    tenant_id: tenant_id.to_owned(),
-                    user_id: user.id.clone(),
-                    role: Role::Resident.as_str().into(),
-                    unit_id: None,
-                    granted_by: None,
-                    granted_at: now,
-                },
-            )?;
+            let user = new_user(tenant_id, AccountKind::Resident, &email, &key, &name, Some(hash), now);
+            insert_resident(conn, &user, now)?;
             insert_email_token(conn, tenant_id, &user.id, "verify", &token, now, 48)?;
             crate::mail::enqueue(
                 conn,

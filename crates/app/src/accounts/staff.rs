@@ -55,20 +55,18 @@ impl App {
                 return Err(email_taken());
             }
             let user = UserRow {
-                id: ratusz_store::new_id(),
-                tenant_id: tenant_id.to_owned(),
-                kind: AccountKind::Staff.as_str().into(),
-                email: email.clone(),
-                email_key: key.clone(),
-                display_name: name.clone(),
-                password_hash: Some(hash),
                 email_verified_at: Some(now),
                 totp_secret: new.totp_secret.clone(),
                 totp_enabled_at: new.totp_secret.as_ref().map(|_| now),
-                totp_last_step: None,
-                disabled_at: None,
-                created_at: now,
-                updated_at: now,
+                ..new_user(
+                    tenant_id,
+                    AccountKind::Staff,
+                    &email,
+                    &key,
+                    &name,
+                    Some(hash),
+                    now,
+                )
             };
             repo::insert_user(conn, &user)?;
             record(
@@ -333,22 +331,15 @@ impl App {
                 }
                 return Ok(existing);
             }
-            let user = UserRow {
-                id: ratusz_store::new_id(),
-                tenant_id: tenant_id.to_owned(),
-                kind: AccountKind::Integration.as_str().into(),
-                email: key.clone(),
-                email_key: key.clone(),
-                display_name: display.to_owned(),
-                password_hash: None,
-                email_verified_at: None,
-                totp_secret: None,
-                totp_enabled_at: None,
-                totp_last_step: None,
-                disabled_at: None,
-                created_at: now,
-                updated_at: now,
-            };
+            let user = new_user(
+                tenant_id,
+                AccountKind::Integration,
+                &key,
+                &key,
+                display,
+                None,
+                now,
+            );
             repo::insert_user(conn, &user)?;
             record(
                 conn,
