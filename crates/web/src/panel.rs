@@ -34,6 +34,16 @@ pub(crate) fn gate(ctx: &Ctx, perm: Permission) -> Result<Result<Principal, Resp
     require(ctx, perm).map(Ok)
 }
 
+/// [`gate`] for a form post: the CSRF token first, then the permission.
+pub(crate) fn gate_post(
+    ctx: &Ctx,
+    csrf: &str,
+    perm: Permission,
+) -> Result<Result<Principal, Response>, PageError> {
+    ctx.check_csrf(csrf)?;
+    gate(ctx, perm)
+}
+
 pub fn role_label(t: &Tr, role: &str) -> String {
     t.t(&format!("role-{role}"))
 }

@@ -14,7 +14,7 @@ use crate::errors::{FormErrors, PageError};
 use crate::pages::{PageCtx, render_status, see_other};
 use ratusz_app::store::tenants::UnitRow;
 
-use crate::panel::{NoticeQuery, gate, url_encode};
+use crate::panel::{NoticeQuery, gate, gate_post, url_encode};
 
 // ------------------------------------------------------------------ units
 
@@ -91,8 +91,7 @@ pub async fn units_create(
     ctx: Ctx,
     FormData(form): FormData<UnitForm>,
 ) -> Result<Response, PageError> {
-    ctx.check_csrf(&form.csrf)?;
-    let p = match gate(&ctx, Permission::AdminTenant)? {
+    let p = match gate_post(&ctx, &form.csrf, Permission::AdminTenant)? {
         Ok(p) => p,
         Err(r) => return Ok(r),
     };

@@ -16,7 +16,7 @@ use crate::pages::{PageCtx, render_status, see_other};
 use ratusz_app::accounts::NewStaff;
 use ratusz_app::store::tenants::UnitRow;
 
-use crate::panel::{CsrfOnly, NoticeQuery, gate, role_label, url_encode};
+use crate::panel::{CsrfOnly, NoticeQuery, gate, gate_post, role_label, url_encode};
 
 // ------------------------------------------------------------------ staff
 
@@ -158,8 +158,7 @@ pub async fn users_create(
     ctx: Ctx,
     FormData(form): FormData<StaffForm>,
 ) -> Result<Response, PageError> {
-    ctx.check_csrf(&form.csrf)?;
-    let p = match gate(&ctx, Permission::AdminTenant)? {
+    let p = match gate_post(&ctx, &form.csrf, Permission::AdminTenant)? {
         Ok(p) => p,
         Err(r) => return Ok(r),
     };
@@ -218,8 +217,7 @@ pub async fn users_reset_mfa(
     PagePath(user_id): PagePath,
     FormData(form): FormData<CsrfOnly>,
 ) -> Result<Response, PageError> {
-    ctx.check_csrf(&form.csrf)?;
-    let p = match gate(&ctx, Permission::AdminTenant)? {
+    let p = match gate_post(&ctx, &form.csrf, Permission::AdminTenant)? {
         Ok(p) => p,
         Err(r) => return Ok(r),
     };
@@ -250,8 +248,7 @@ async fn set_disabled(
     csrf: &str,
     disable: bool,
 ) -> Result<Response, PageError> {
-    ctx.check_csrf(csrf)?;
-    let p = match gate(&ctx, Permission::AdminTenant)? {
+    let p = match gate_post(&ctx, csrf, Permission::AdminTenant)? {
         Ok(p) => p,
         Err(r) => return Ok(r),
     };
@@ -325,8 +322,7 @@ pub async fn roles_grant(
     ctx: Ctx,
     FormData(form): FormData<GrantForm>,
 ) -> Result<Response, PageError> {
-    ctx.check_csrf(&form.csrf)?;
-    let p = match gate(&ctx, Permission::AdminTenant)? {
+    let p = match gate_post(&ctx, &form.csrf, Permission::AdminTenant)? {
         Ok(p) => p,
         Err(r) => return Ok(r),
     };

@@ -12,7 +12,7 @@ use crate::AppState;
 use crate::ctx::{Ctx, FormData, PagePath, PageQuery};
 use crate::errors::{FormErrors, PageError};
 use crate::pages::{PageCtx, render_status, see_other};
-use crate::panel::{CsrfOnly, format_ts, gate, url_encode};
+use crate::panel::{CsrfOnly, format_ts, gate, gate_post, url_encode};
 
 pub struct TokenView {
     pub id: String,
@@ -153,8 +153,7 @@ pub async fn tokens_create(
     ctx: Ctx,
     FormData(form): FormData<TokenForm>,
 ) -> Result<Response, PageError> {
-    ctx.check_csrf(&form.csrf)?;
-    let p = match gate(&ctx, Permission::AdminTenant)? {
+    let p = match gate_post(&ctx, &form.csrf, Permission::AdminTenant)? {
         Ok(p) => p,
         Err(r) => return Ok(r),
     };
@@ -240,8 +239,7 @@ pub async fn tokens_revoke(
     PagePath(token_id): PagePath,
     FormData(form): FormData<CsrfOnly>,
 ) -> Result<Response, PageError> {
-    ctx.check_csrf(&form.csrf)?;
-    let p = match gate(&ctx, Permission::AdminTenant)? {
+    let p = match gate_post(&ctx, &form.csrf, Permission::AdminTenant)? {
         Ok(p) => p,
         Err(r) => return Ok(r),
     };
