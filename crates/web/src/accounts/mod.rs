@@ -383,6 +383,13 @@ struct SignupPage {
     display_name: String,
 }
 
+impl SignupPage {
+    /// The label of the new-password field in `_new_password_fields.html`.
+    fn password_label(&self) -> &'static str {
+        "field-password"
+    }
+}
+
 #[derive(Template)]
 #[template(path = "message.html")]
 struct MessagePage {
@@ -550,6 +557,13 @@ struct ResetPage {
     token: String,
 }
 
+impl ResetPage {
+    /// The label of the new-password field in `_new_password_fields.html`.
+    fn password_label(&self) -> &'static str {
+        "field-new-password"
+    }
+}
+
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct ResetForm {
@@ -705,6 +719,13 @@ pub async fn account_page(
 struct PasswordChangePage {
     page: PageCtx,
     errors: FormErrors,
+}
+
+impl PasswordChangePage {
+    /// The label of the new-password field in `_new_password_fields.html`.
+    fn password_label(&self) -> &'static str {
+        "field-new-password"
+    }
 }
 
 #[derive(Deserialize, Default)]
