@@ -24,7 +24,6 @@ if [[ -z "$BUILD_ONLY" ]]; then
     chromium
     nodejs
     npm
-    fonts-dejavu-core
     postgresql-client
   )
 fi
@@ -32,6 +31,8 @@ fi
 # >>> Packages added by later capabilities: append here, one per line. <<<
 # Expected: tesseract-ocr-pol (OCR), poppler-utils (pdftoppm), clamav (virus scan).
 EXTRA_PACKAGES=(
+  fonts-dejavu-core
+  poppler-utils
 )
 
 say() { printf 'install-deps: %s\n' "$*"; }

@@ -75,7 +75,8 @@ impl App {
     /// Creates the demo municipality, or returns it unchanged if it exists.
     pub fn ensure_demo(&self, hosts: &[String]) -> Result<TenantRow, AppError> {
         if let Some(t) = self.tenant_by_slug(SLUG)? {
-            return Ok(t);
+            self.ensure_demo_registry(&t)?;
+            return self.tenant_by_slug(SLUG)?.ok_or(AppError::NotFound);
         }
         let actor = Actor::Cli {
             label: "demo-seed".into(),
@@ -135,6 +136,74 @@ impl App {
             }
             Ok::<_, AppError>(())
         })?;
-        Ok(tenant)
+        self.ensure_demo_registry(&tenant)?;
+        self.tenant_by_slug(SLUG)?.ok_or(AppError::NotFound)
+    }
+
+    /// The registry part of the demo: letterhead, the file plan and letter templates. Added to a
+    /// demo created by an older version, too.
+    pub fn ensure_demo_registry(&self, tenant: &TenantRow) -> Result<(), AppError> {
+        let actor = Actor::Cli {
+            label: "demo-seed".into(),
+        };
+        let mut settings: serde_json::Value =
+            serde_json::from_str(&tenant.settings).unwrap_or_else(|_| serde_json::json!({}));
+        if settings.get("office_name").is_none()
+            && let Some(obj) = settings.as_object_mut()
+        {
+            obj.insert("office_name".into(), "Urząd Gminy Przykładowo".into());
+            obj.insert("place".into(), "Przykładowo".into());
+            obj.insert("address".into(), "ul. Rynek 1\n12-345 Przykładowo".into());
+            let text = settings.to_string();
+            self.store.write(|c| {
+                ratusz_store::tenants::set_settings(c, &tenant.tenant_id, &text)?;
+                Ok::<_, AppError>(())
+            })?;
+        }
+        if self.file_classes(&tenant.tenant_id)?.is_empty() {
+            self.import_file_plan_as(
+                &tenant.tenant_id,
+                &actor,
+                crate::registry::file_plan::DEMO_FILE_PLAN_CSV.as_bytes(),
+            )?;
+        }
+        if self.letter_templates(&tenant.tenant_id)?.is_empty() {
+            for (name, kind, title, body) in DEMO_TEMPLATES {
+                self.create_template_as(
+                    &tenant.tenant_id,
+                    &actor,
+                    None,
+                    &crate::casefiles::templates::TemplateInput {
+                        name: name.into(),
+                        kind: kind.into(),
+                        title: title.into(),
+                        body: body.into(),
+                    },
+                )?;
+            }
+        }
+        Ok(())
     }
 }
+
+/// Letter templates of the demo office: (name, document kind, title, body).
+pub const DEMO_TEMPLATES: [(&str, &str, &str, &str); 3] = [
+    (
+        "Odpowiedź na pismo",
+        "letter",
+        "Odpowiedź na pismo w sprawie: {{tytul_sprawy}}",
+        "Szanowni Państwo,\n\nw odpowiedzi na pismo, które wpłynęło do urzędu {{data_wplywu}}, w sprawie: {{tytul_sprawy}}, uprzejmie informuję, że sprawa została rozpatrzona.\n\n[Tu wpisz treść odpowiedzi.]\n\nW razie pytań prosimy o kontakt: {{komorka}}, {{prowadzacy}}.\n\nZ poważaniem",
+    ),
+    (
+        "Zezwolenie na zajęcie pasa drogowego",
+        "decision",
+        "Decyzja w sprawie zajęcia pasa drogowego",
+        "DECYZJA\n\nNa podstawie art. 40 ust. 1 ustawy z dnia 21 marca 1985 r. o drogach publicznych oraz art. 104 Kodeksu postępowania administracyjnego, po rozpatrzeniu wniosku z dnia {{data_wplywu}} złożonego przez {{adresat}}\n\norzekam\n\nzezwolić na zajęcie pasa drogowego [miejsce, cel, okres].\n\nUZASADNIENIE\n\n[Tu wpisz uzasadnienie.]\n\n POUCZENIE\n\nOd decyzji przysługuje odwołanie do Samorządowego Kolegium Odwoławczego za pośrednictwem {{urzad}} w terminie 14 dni od dnia jej doręczenia.",
+    ),
+    (
+        "Zaświadczenie",
+        "certificate",
+        "Zaświadczenie",
+        "Na podstawie art. 217 Kodeksu postępowania administracyjnego, na wniosek {{adresat}} z dnia {{data_wplywu}}, zaświadcza się, że [treść zaświadczenia].\n\nZaświadczenie wydaje się w celu [cel].",
+    ),
+];

@@ -3,10 +3,14 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod casefiles;
+pub mod cases;
 pub mod demo;
 pub mod error;
 pub mod jobs;
 pub mod mail;
+pub mod registry;
+pub mod search;
 pub mod tenants;
 
 use std::sync::Arc;
@@ -40,6 +44,14 @@ pub struct Settings {
     pub session_idle: time::Duration,
     /// Argon2id memory cost in KiB (19 MiB is OWASP's minimum for argon2id; tests lower it).
     pub argon2_memory_kib: u32,
+    /// Where derived data lives (search index) and, by default, document contents.
+    pub data_dir: std::path::PathBuf,
+    /// Blob storage for documents; `None`: `<data_dir>/blobs` on local disk.
+    pub blobs: Option<ratusz_store::blobs::BlobConfig>,
+    /// The largest file staff may attach.
+    pub max_upload_bytes: usize,
+    /// Keep the search index in memory instead of `<data_dir>/search` (tests).
+    pub search_in_memory: bool,
 }
 
 impl Default for Settings {
@@ -51,6 +63,10 @@ impl Default for Settings {
             default_tenant: None,
             session_idle: time::Duration::hours(8),
             argon2_memory_kib: 19 * 1024,
+            data_dir: "data".into(),
+            blobs: None,
+            max_upload_bytes: 25 * 1024 * 1024,
+            search_in_memory: false,
         }
     }
 }
@@ -62,16 +78,45 @@ pub struct App {
     pub clock: Arc<dyn Clock>,
     pub settings: Arc<Settings>,
     pub(crate) token_cache: Arc<accounts::TokenCache>,
+    blobs: Arc<std::sync::OnceLock<Result<ratusz_store::blobs::Blobs, String>>>,
+    fonts: Arc<std::sync::OnceLock<Result<ratusz_documents::Fonts, String>>>,
+    pub search: Arc<search::SearchService>,
 }
 
 impl App {
     pub fn new(store: Store, clock: Arc<dyn Clock>, settings: Settings) -> Self {
+        let search_dir = (!settings.search_in_memory).then(|| settings.data_dir.join("search"));
         Self {
             store,
             clock,
             settings: Arc::new(settings),
             token_cache: Arc::new(accounts::TokenCache::default()),
+            blobs: Arc::default(),
+            fonts: Arc::default(),
+            search: Arc::new(search::SearchService::new(search_dir)),
         }
+    }
+
+    /// Blob storage, opened on first use (a misconfigured bucket fails the use case that
+    /// needs it, with a clear error, instead of the whole start).
+    pub fn blobs(&self) -> Result<&ratusz_store::blobs::Blobs, AppError> {
+        let r = self.blobs.get_or_init(|| {
+            let config = self.settings.blobs.clone().unwrap_or_else(|| {
+                ratusz_store::blobs::BlobConfig::Local(self.settings.data_dir.join("blobs"))
+            });
+            ratusz_store::blobs::Blobs::open(&config).map_err(|e| e.to_string())
+        });
+        r.as_ref()
+            .map_err(|e| AppError::Unavailable(format!("blob storage: {e}")))
+    }
+
+    /// The fonts letters are rendered with, loaded on first use.
+    pub fn fonts(&self) -> Result<&ratusz_documents::Fonts, AppError> {
+        let r = self
+            .fonts
+            .get_or_init(|| ratusz_documents::Fonts::system().map_err(|e| e.to_string()));
+        r.as_ref()
+            .map_err(|e| AppError::Unavailable(format!("fonts: {e}")))
     }
 
     /// Now, as stored (microseconds since the epoch).

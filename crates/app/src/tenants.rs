@@ -199,3 +199,27 @@ impl App {
 pub fn role_needs_unit(role: Role) -> bool {
     matches!(role, Role::Clerk | Role::Manager)
 }
+
+/// The office's letterhead data, from the tenant's settings (`office_name`, `place`,
+/// `address`), with the tenant's name as the fallback.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Office {
+    pub name: String,
+    pub place: String,
+    pub address_lines: Vec<String>,
+}
+
+pub fn office_of(tenant: Option<&TenantRow>) -> Office {
+    let Some(t) = tenant else {
+        return Office::default();
+    };
+    let settings: serde_json::Value = serde_json::from_str(&t.settings).unwrap_or_default();
+    let get = |k: &str| settings.get(k).and_then(|v| v.as_str()).map(str::to_owned);
+    Office {
+        name: get("office_name").unwrap_or_else(|| t.name.clone()),
+        place: get("place").unwrap_or_default(),
+        address_lines: get("address")
+            .map(|a| a.lines().map(str::to_owned).collect())
+            .unwrap_or_default(),
+    }
+}

@@ -3,7 +3,10 @@
 //! Each legal rule cites its basis in a doc comment and is tested exhaustively.
 
 pub mod calendar;
+pub mod cases;
 pub mod clock;
+pub mod letters;
 pub mod password;
+pub mod registry;
 pub mod roles;
 pub mod validate;

@@ -106,6 +106,24 @@ pub enum Permission {
     UsePanel,
     /// Use the residents' portal as a signed-in resident.
     UsePortal,
+    /// Register incoming items (the registry desk).
+    RegisterItems,
+    /// Read the whole incoming and outgoing registers.
+    ReadRegisters,
+    /// Assign (dekretacja) items and cases to a unit and a handler.
+    AssignItems,
+    /// Open and handle cases: documents, drafts, deadlines, closing.
+    HandleCases,
+    /// Approve or reject drafts (akceptacja).
+    ApproveDocuments,
+    /// Register outgoing letters and record their dispatch.
+    DispatchOutgoing,
+    /// Maintain the file plan (JRWA).
+    ManageFilePlan,
+    /// Maintain letter templates.
+    ManageTemplates,
+    /// Hand closed cases over to the office archive.
+    ArchiveCases,
 }
 
 impl Role {
@@ -113,8 +131,30 @@ impl Role {
     pub fn grants(self, permission: Permission) -> bool {
         use Permission::*;
         match self {
-            Role::Admin => matches!(permission, AdminTenant | ReadAudit | ReadOutbox | UsePanel),
-            Role::Manager | Role::Registrar | Role::Clerk => matches!(permission, UsePanel),
+            Role::Admin => matches!(
+                permission,
+                AdminTenant | ReadAudit | ReadOutbox | UsePanel | ManageFilePlan | ManageTemplates
+            ),
+            // The registry desk registers, assigns and dispatches mail for the whole office.
+            Role::Registrar => matches!(
+                permission,
+                UsePanel | RegisterItems | ReadRegisters | AssignItems | DispatchOutgoing
+            ),
+            Role::Manager => matches!(
+                permission,
+                UsePanel
+                    | RegisterItems
+                    | AssignItems
+                    | HandleCases
+                    | ApproveDocuments
+                    | DispatchOutgoing
+                    | ManageTemplates
+                    | ArchiveCases
+            ),
+            Role::Clerk => matches!(
+                permission,
+                UsePanel | RegisterItems | HandleCases | DispatchOutgoing
+            ),
             Role::Resident => matches!(permission, UsePortal),
         }
     }
@@ -127,8 +167,27 @@ impl Permission {
     pub fn office_wide(self) -> bool {
         matches!(
             self,
-            Permission::AdminTenant | Permission::ReadAudit | Permission::ReadOutbox
+            Permission::AdminTenant
+                | Permission::ReadAudit
+                | Permission::ReadOutbox
+                | Permission::ReadRegisters
+                | Permission::ManageFilePlan
         )
+    }
+
+    /// The API-token scope level the permission needs: 1 read, 2 write, 3 admin.
+    pub fn token_level(self) -> u8 {
+        match self {
+            Permission::AdminTenant | Permission::ManageFilePlan => 3,
+            Permission::RegisterItems
+            | Permission::AssignItems
+            | Permission::HandleCases
+            | Permission::ApproveDocuments
+            | Permission::DispatchOutgoing
+            | Permission::ManageTemplates
+            | Permission::ArchiveCases => 2,
+            _ => 1,
+        }
     }
 }
 

@@ -63,6 +63,8 @@ pub enum Command {
     /// Benchmarks that print figures.
     #[command(subcommand)]
     Bench(crate::bench::BenchCmd),
+    /// Rebuild this node's search index from the database.
+    Reindex,
 }
 
 #[derive(Subcommand, Debug)]
@@ -361,6 +363,15 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("{n} held messages queued for sending");
         }
         Command::Bench(cmd) => return crate::bench::run(cmd, &cfg),
+        Command::Reindex => {
+            let app = open_app(&cfg)?;
+            let started = std::time::Instant::now();
+            let n = app.reindex().map_err(app_err)?;
+            println!(
+                "search index rebuilt: {n} objects in {:.1} s",
+                started.elapsed().as_secs_f64()
+            );
+        }
         Command::Calendar(_) | Command::Validate { .. } => {}
     }
     Ok(ExitCode::SUCCESS)
@@ -391,6 +402,7 @@ pub fn serve(app: App, cfg: &Config) -> anyhow::Result<()> {
     let stop = Arc::new(AtomicBool::new(false));
     let workers: Vec<_> = (0..cfg.workers)
         .map(|i| app.spawn_worker(format!("{}-{i}", hostname()), stop.clone()))
+        .chain(std::iter::once(app.spawn_indexer(stop.clone())))
         .collect();
     // Blocking work is database work: more blocking threads than pooled connections would
     // only queue on the pool, so the two are sized together.

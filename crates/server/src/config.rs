@@ -35,6 +35,27 @@ pub struct Config {
     pub max_body_kib: usize,
     /// Log filter (`info`, `ratusz=debug,…`).
     pub log: String,
+    /// Largest file staff may attach, in MiB.
+    pub max_upload_mib: usize,
+    /// S3-compatible storage for documents; without it they go to `<data_dir>/blobs`.
+    pub s3: Option<S3Config>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct S3Config {
+    pub bucket: String,
+    #[serde(default = "default_region")]
+    pub region: String,
+    pub endpoint: Option<String>,
+    pub access_key_id: String,
+    pub secret_access_key: String,
+    #[serde(default)]
+    pub allow_http: bool,
+}
+
+fn default_region() -> String {
+    "us-east-1".into()
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -74,6 +95,8 @@ impl Default for Config {
             session_idle_minutes: 8 * 60,
             max_body_kib: 64,
             log: "info".into(),
+            max_upload_mib: 25,
+            s3: None,
         }
     }
 }
@@ -139,6 +162,19 @@ impl Config {
             }),
             default_tenant: self.default_tenant.clone(),
             session_idle: time::Duration::minutes(self.session_idle_minutes.max(5)),
+            data_dir: self.data_dir.clone(),
+            blobs: self
+                .s3
+                .as_ref()
+                .map(|s| ratusz_app::store::blobs::BlobConfig::S3 {
+                    bucket: s.bucket.clone(),
+                    region: s.region.clone(),
+                    endpoint: s.endpoint.clone(),
+                    access_key_id: s.access_key_id.clone(),
+                    secret_access_key: s.secret_access_key.clone(),
+                    allow_http: s.allow_http,
+                }),
+            max_upload_bytes: self.max_upload_mib.clamp(1, 1024) * 1024 * 1024,
             ..ratusz_app::Settings::default()
         }
     }
@@ -148,6 +184,8 @@ impl Config {
             secure_cookies: self.secure_cookies,
             trust_proxy: self.trust_proxy,
             max_body: self.max_body_kib.max(1) * 1024,
+            // Room for the form fields and multipart framing around the largest file.
+            max_upload_body: (self.max_upload_mib.clamp(1, 1024) + 1) * 1024 * 1024,
         }
     }
 }

@@ -6,10 +6,15 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod blobs;
+pub mod casefiles;
+pub mod cases;
 pub mod db;
 pub mod jobs;
 pub mod mail;
+pub mod registry;
 pub mod schema;
+pub mod search;
 pub mod tenants;
 
 pub use db::{DatabaseUrl, Db, Engine, Store, write_tx};

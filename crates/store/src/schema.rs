@@ -184,6 +184,259 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    counters (tenant_id, scope) {
+        tenant_id -> Text,
+        scope -> Text,
+        value -> BigInt,
+    }
+}
+
+diesel::table! {
+    file_classes (id) {
+        id -> Text,
+        tenant_id -> Text,
+        symbol -> Text,
+        heading -> Text,
+        category -> Nullable<Text>,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    incoming_items (id) {
+        id -> Text,
+        tenant_id -> Text,
+        year -> Integer,
+        number -> BigInt,
+        item_ref -> Text,
+        channel -> Text,
+        kind -> Text,
+        title -> Text,
+        sender_name -> Text,
+        sender_address -> Text,
+        sender_reference -> Nullable<Text>,
+        letter_date -> Nullable<Text>,
+        received_on -> Text,
+        registered_at -> BigInt,
+        registered_by -> Text,
+        access_level -> Text,
+        attachments_count -> Integer,
+        paper_store_no -> Nullable<BigInt>,
+        unit_id -> Nullable<Text>,
+        handler_id -> Nullable<Text>,
+        case_id -> Nullable<Text>,
+        notes -> Text,
+    }
+}
+
+diesel::table! {
+    assignments (id) {
+        id -> Text,
+        tenant_id -> Text,
+        object_type -> Text,
+        object_id -> Text,
+        unit_id -> Text,
+        handler_id -> Nullable<Text>,
+        manner -> Nullable<Text>,
+        deadline -> Nullable<Text>,
+        note -> Text,
+        assigned_by -> Text,
+        assigned_at -> BigInt,
+        changed_at -> Nullable<BigInt>,
+        superseded_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    cases (id) {
+        id -> Text,
+        tenant_id -> Text,
+        sign -> Text,
+        unit_id -> Text,
+        class_symbol -> Text,
+        year -> Integer,
+        number -> BigInt,
+        title -> Text,
+        procedure_kind -> Text,
+        complicated -> Bool,
+        status -> Text,
+        handler_id -> Nullable<Text>,
+        opened_by -> Text,
+        access_level -> Text,
+        start_date -> Text,
+        due_date -> Nullable<Text>,
+        extension_due -> Nullable<Text>,
+        extension_reason -> Nullable<Text>,
+        incoming_item_id -> Nullable<Text>,
+        closed_on -> Nullable<Text>,
+        final_document_id -> Nullable<Text>,
+        transfer_id -> Nullable<Text>,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    case_pauses (id) {
+        id -> Text,
+        tenant_id -> Text,
+        case_id -> Text,
+        reason -> Text,
+        from_date -> Text,
+        until_date -> Nullable<Text>,
+        document_id -> Nullable<Text>,
+        created_by -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    case_parties (id) {
+        id -> Text,
+        tenant_id -> Text,
+        case_id -> Text,
+        role -> Text,
+        name -> Text,
+        address -> Text,
+        email -> Nullable<Text>,
+        edelivery_address -> Nullable<Text>,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    case_links (case_id, related_case_id) {
+        tenant_id -> Text,
+        case_id -> Text,
+        related_case_id -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    case_log (id) {
+        id -> Text,
+        tenant_id -> Text,
+        case_id -> Text,
+        seq -> BigInt,
+        at -> BigInt,
+        actor_id -> Nullable<Text>,
+        actor_label -> Text,
+        action -> Text,
+        document_id -> Nullable<Text>,
+        details -> Text,
+    }
+}
+
+diesel::table! {
+    documents (id) {
+        id -> Text,
+        tenant_id -> Text,
+        case_id -> Nullable<Text>,
+        incoming_item_id -> Nullable<Text>,
+        title -> Text,
+        kind -> Text,
+        direction -> Text,
+        status -> Text,
+        access_level -> Text,
+        author_id -> Nullable<Text>,
+        template_id -> Nullable<Text>,
+        addressee_name -> Nullable<Text>,
+        addressee_address -> Nullable<Text>,
+        self_approval -> Bool,
+        current_version -> Integer,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    document_versions (id) {
+        id -> Text,
+        tenant_id -> Text,
+        document_id -> Text,
+        version -> Integer,
+        blob_key -> Text,
+        file_name -> Text,
+        media_type -> Text,
+        size -> BigInt,
+        sha256 -> Text,
+        text_content -> Nullable<Text>,
+        created_by -> Nullable<Text>,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    approval_steps (id) {
+        id -> Text,
+        tenant_id -> Text,
+        document_id -> Text,
+        round -> Integer,
+        position -> Integer,
+        approver_id -> Text,
+        status -> Text,
+        comment -> Nullable<Text>,
+        decided_at -> Nullable<BigInt>,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    outgoing_items (id) {
+        id -> Text,
+        tenant_id -> Text,
+        year -> Integer,
+        number -> BigInt,
+        item_ref -> Text,
+        case_id -> Text,
+        document_id -> Text,
+        addressee_name -> Text,
+        addressee_address -> Text,
+        dispatch_method -> Text,
+        registered_by -> Text,
+        registered_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    letter_templates (id) {
+        id -> Text,
+        tenant_id -> Text,
+        name -> Text,
+        kind -> Text,
+        title -> Text,
+        body -> Text,
+        created_by -> Nullable<Text>,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    archive_transfers (id) {
+        id -> Text,
+        tenant_id -> Text,
+        unit_id -> Text,
+        number -> BigInt,
+        year -> Integer,
+        created_by -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    search_changes (tenant_id, seq) {
+        tenant_id -> Text,
+        seq -> BigInt,
+        object_type -> Text,
+        object_id -> Text,
+        at -> BigInt,
+    }
+}
+
 diesel::joinable!(units -> tenants (tenant_id));
 diesel::joinable!(users -> tenants (tenant_id));
 diesel::joinable!(user_roles -> users (user_id));
@@ -205,4 +458,20 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_heads,
     jobs,
     mail_messages,
+    counters,
+    file_classes,
+    incoming_items,
+    assignments,
+    cases,
+    case_pauses,
+    case_parties,
+    case_links,
+    case_log,
+    documents,
+    document_versions,
+    approval_steps,
+    outgoing_items,
+    letter_templates,
+    archive_transfers,
+    search_changes,
 );

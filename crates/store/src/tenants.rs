@@ -115,3 +115,11 @@ pub fn unit_by_symbol(conn: &mut Db, tenant_id: &str, symbol: &str) -> Result<Op
         .first(conn)
         .optional()?)
 }
+
+pub fn set_settings(conn: &mut Db, tenant_id: &str, settings: &str) -> Result<()> {
+    use crate::schema::tenants;
+    diesel::update(tenants::table.filter(tenants::tenant_id.eq(tenant_id)))
+        .set(tenants::settings.eq(settings))
+        .execute(conn)?;
+    Ok(())
+}

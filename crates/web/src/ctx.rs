@@ -276,3 +276,109 @@ impl<T: DeserializeOwned> FromRequest<AppState> for FormData<T> {
             .map_err(|_| PageError::bad_form(lang))
     }
 }
+
+/// A `multipart/form-data` form (file uploads): its text fields and files. Text fields with NUL
+/// bytes or invalid UTF-8, and malformed bodies, are refused as a bad form; a body over the
+/// route's limit as too large.
+#[derive(Debug, Default)]
+pub struct MultipartForm {
+    pub fields: std::collections::HashMap<String, String>,
+    pub files: Vec<(String, ratusz_app::registry::upload::Upload)>,
+}
+
+impl MultipartForm {
+    pub fn text(&self, name: &str) -> String {
+        self.fields.get(name).cloned().unwrap_or_default()
+    }
+
+    pub fn flag(&self, name: &str) -> bool {
+        matches!(
+            self.fields.get(name).map(String::as_str),
+            Some("on" | "true" | "1")
+        )
+    }
+
+    /// The files sent under `name`, without the empty part browsers send when none was chosen.
+    pub fn files_named(&self, name: &str) -> Vec<ratusz_app::registry::upload::Upload> {
+        self.files
+            .iter()
+            .filter(|(n, f)| n == name && !(f.bytes.is_empty() && f.file_name.is_empty()))
+            .map(|(_, f)| f.clone())
+            .collect()
+    }
+}
+
+impl FromRequest<AppState> for MultipartForm {
+    type Rejection = PageError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let lang = lang_of(req.headers());
+        let urlencoded = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        if urlencoded {
+            // A form without files may come url-encoded (no JavaScript needed either way).
+            let FormData(pairs) =
+                FormData::<Vec<(String, String)>>::from_request(req, state).await?;
+            return Ok(MultipartForm {
+                fields: pairs.into_iter().collect(),
+                files: Vec::new(),
+            });
+        }
+        let mut mp = axum::extract::Multipart::from_request(req, state)
+            .await
+            .map_err(|_| PageError::bad_form(lang))?;
+        let mut form = MultipartForm::default();
+        let too_large_or_bad = |e: axum::extract::multipart::MultipartError| {
+            if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                PageError::too_large(lang)
+            } else {
+                PageError::bad_form(lang)
+            }
+        };
+        while let Some(field) = mp.next_field().await.map_err(too_large_or_bad)? {
+            let name = field.name().unwrap_or("").to_owned();
+            match field.file_name().map(str::to_owned) {
+                Some(file_name) => {
+                    let bytes = field.bytes().await.map_err(too_large_or_bad)?;
+                    form.files.push((
+                        name,
+                        ratusz_app::registry::upload::Upload {
+                            file_name,
+                            bytes: bytes.to_vec(),
+                        },
+                    ));
+                }
+                None => {
+                    let bytes = field.bytes().await.map_err(too_large_or_bad)?;
+                    if has_nul(&bytes) || bytes.len() > 200_000 {
+                        return Err(PageError::bad_form(lang));
+                    }
+                    let text =
+                        String::from_utf8(bytes.to_vec()).map_err(|_| PageError::bad_form(lang))?;
+                    form.fields.insert(name, text);
+                }
+            }
+        }
+        Ok(form)
+    }
+}
+
+/// Two path parameters (`/{id}/{action}`); malformed ones are a 404 page.
+pub struct PagePath2(pub String, pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for PagePath2 {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let lang = lang_of(&parts.headers);
+        match axum::extract::Path::<(String, String)>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path((a, b))) if !a.contains('\0') && !b.contains('\0') => {
+                Ok(PagePath2(a, b))
+            }
+            _ => Err(PageError::not_found(lang)),
+        }
+    }
+}

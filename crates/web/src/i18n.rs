@@ -88,6 +88,11 @@ impl Tr {
         self.format(id, None)
     }
 
+    /// The label of a stored code: the message `{prefix}-{code}` (e.g. `channel-paper`).
+    pub fn tk(&self, prefix: &str, code: &str) -> String {
+        self.t(&format!("{prefix}-{}", code.replace('.', "-")))
+    }
+
     /// The message `id` with one argument.
     pub fn t1(&self, id: &str, name: &str, value: &str) -> String {
         let mut args = FluentArgs::new();

@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod api;
 pub mod audit;
+pub mod cases;
 pub mod ctx;
 pub mod errors;
 pub mod i18n;
@@ -12,6 +13,7 @@ pub mod mail;
 pub mod ops;
 pub mod pages;
 pub mod panel;
+pub mod registry;
 pub mod tenants;
 
 use axum::Router;
@@ -32,6 +34,8 @@ pub struct WebConfig {
     pub trust_proxy: bool,
     /// Largest accepted request body, in bytes.
     pub max_body: usize,
+    /// Largest accepted body of a file-upload form, in bytes.
+    pub max_upload_body: usize,
 }
 
 impl Default for WebConfig {
@@ -40,6 +44,7 @@ impl Default for WebConfig {
             secure_cookies: false,
             trust_proxy: false,
             max_body: 64 * 1024,
+            max_upload_body: 64 * 1024 * 1024,
         }
     }
 }
@@ -57,6 +62,7 @@ pub fn router(app: App, cfg: WebConfig) -> Router {
         app,
         cfg: Arc::new(cfg.clone()),
     };
+    let upload_limit = DefaultBodyLimit::max(cfg.max_upload_body);
     let tenant_pages = Router::new()
         .route("/", get(pages::home))
         .route("/lang/{code}", get(pages::set_lang))
@@ -125,6 +131,62 @@ pub fn router(app: App, cfg: WebConfig) -> Router {
             "/panel/admin/tokens/{id}/revoke",
             post(accounts::tokens::tokens_revoke),
         )
+        .route("/panel/work", get(registry::work_page))
+        .route(
+            "/panel/incoming",
+            get(registry::incoming_list)
+                .post(registry::incoming_create)
+                .layer(upload_limit),
+        )
+        .route("/panel/incoming/new", get(registry::incoming_new))
+        .route("/panel/incoming/{id}", get(registry::item_page))
+        .route("/panel/incoming/{id}/assign", post(registry::item_assign))
+        .route(
+            "/panel/incoming/{id}/files",
+            post(registry::item_files).layer(upload_limit),
+        )
+        .route("/panel/assignments/{id}", post(registry::assignment_change))
+        .route("/panel/outgoing", get(registry::outgoing_list))
+        .route("/panel/search", get(registry::search_page))
+        .route(
+            "/panel/file-plan",
+            get(registry::file_plan_page)
+                .post(registry::file_plan_import)
+                .layer(upload_limit),
+        )
+        .route("/panel/file-plan.csv", get(registry::file_plan_csv))
+        .route("/panel/cases", post(cases::case_create))
+        .route("/panel/cases/new", get(cases::case_new))
+        .route("/panel/cases/{id}", get(cases::case_page))
+        .route("/panel/cases/{id}/log.csv", get(cases::case_log_csv))
+        .route(
+            "/panel/cases/{id}/documents",
+            post(cases::case_documents).layer(upload_limit),
+        )
+        .route("/panel/cases/{id}/{action}", post(cases::case_action))
+        .route("/panel/documents/{id}", get(cases::document_page))
+        .route(
+            "/panel/documents/{id}/content",
+            get(cases::document_content),
+        )
+        .route(
+            "/panel/documents/{id}/preview.pdf",
+            get(cases::document_preview),
+        )
+        .route(
+            "/panel/documents/{id}/{action}",
+            post(cases::document_action),
+        )
+        .route("/panel/case-index", get(cases::case_index))
+        .route(
+            "/panel/templates",
+            get(cases::templates_page).post(cases::templates_create),
+        )
+        .route(
+            "/panel/archive",
+            get(cases::archive_page).post(cases::archive_create),
+        )
+        .route("/panel/archive/{id}/{file}", get(cases::archive_file))
         .route("/panel/admin/outbox", get(mail::outbox_page))
         .route("/panel/admin/audit", get(audit::audit_page))
         .method_not_allowed_fallback(pages::method_not_allowed)

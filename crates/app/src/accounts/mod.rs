@@ -148,15 +148,12 @@ impl Principal {
             Via::Token { scopes, .. } => {
                 // Scopes are levels: read < write < admin; a higher one includes the lower.
                 let level = |s: &str| match s {
-                    "read" => 1,
+                    "read" => 1u8,
                     "write" => 2,
                     "admin" => 3,
                     _ => 0,
                 };
-                let need = match p {
-                    ratusz_core::roles::Permission::AdminTenant => 3,
-                    _ => 1,
-                };
+                let need = p.token_level();
                 scopes.iter().map(|s| level(s)).max().unwrap_or(0) >= need
             }
             Via::Session { state, .. } => *state == SessionState::Full,
@@ -199,7 +196,7 @@ pub struct NewStaff {
     pub totp_secret: Option<String>,
 }
 
-fn grants_of(rows: &[RoleRow]) -> Vec<Grant> {
+pub fn grants_of(rows: &[RoleRow]) -> Vec<Grant> {
     rows.iter()
         .filter_map(|r| {
             Some(Grant {

@@ -51,7 +51,7 @@
 
 mod deadline;
 mod easter;
-mod words;
+pub mod words;
 
 #[cfg(test)]
 mod tests;

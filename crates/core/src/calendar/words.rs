@@ -33,7 +33,7 @@ fn month_genitive_pl(month: Month) -> &'static str {
 }
 
 /// "poniedziałek, 7 grudnia 2026 r."
-pub(super) fn date_pl(date: Date) -> String {
+pub fn date_pl(date: Date) -> String {
     format!(
         "{}, {} {} {} r.",
         weekday_pl(date.weekday()),
@@ -44,7 +44,7 @@ pub(super) fn date_pl(date: Date) -> String {
 }
 
 /// "Monday, 7 December 2026"
-pub(super) fn date_en(date: Date) -> String {
+pub fn date_en(date: Date) -> String {
     format!(
         "{}, {} {} {}",
         date.weekday(),
@@ -77,4 +77,14 @@ pub(super) fn count_en(n: u32, unit: &str) -> String {
     } else {
         format!("{n} {unit}s")
     }
+}
+
+/// "23 listopada 2026 r." — the date as written under a letter's place name.
+pub fn letter_date_pl(date: Date) -> String {
+    format!(
+        "{} {} {} r.",
+        date.day(),
+        month_genitive_pl(date.month()),
+        date.year()
+    )
 }

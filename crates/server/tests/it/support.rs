@@ -123,6 +123,8 @@ pub fn test_settings() -> Settings {
     Settings {
         argon2_memory_kib: 1024,
         default_tenant: Some("przykladowo".into()),
+        data_dir: std::env::temp_dir().join(format!("ratusz-it-{}", uuid::Uuid::now_v7())),
+        search_in_memory: true,
         ..Settings::default()
     }
 }

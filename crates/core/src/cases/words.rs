@@ -1,0 +1,129 @@
+//! Dates, counts and terms in words, Polish and English, for explanations.
+//!
+//! A copy of the calendar's private helpers (`calendar::words`), kept here so that this module
+//! does not widen the calendar's API.
+
+use crate::calendar::Term;
+use time::{Date, Month, Weekday};
+
+fn weekday_pl(day: Weekday) -> &'static str {
+    match day {
+        Weekday::Monday => "poniedziałek",
+        Weekday::Tuesday => "wtorek",
+        Weekday::Wednesday => "środa",
+        Weekday::Thursday => "czwartek",
+        Weekday::Friday => "piątek",
+        Weekday::Saturday => "sobota",
+        Weekday::Sunday => "niedziela",
+    }
+}
+
+/// Month names in the genitive, as in "7 grudnia 2026 r.".
+fn month_genitive_pl(month: Month) -> &'static str {
+    match month {
+        Month::January => "stycznia",
+        Month::February => "lutego",
+        Month::March => "marca",
+        Month::April => "kwietnia",
+        Month::May => "maja",
+        Month::June => "czerwca",
+        Month::July => "lipca",
+        Month::August => "sierpnia",
+        Month::September => "września",
+        Month::October => "października",
+        Month::November => "listopada",
+        Month::December => "grudnia",
+    }
+}
+
+/// "poniedziałek, 7 grudnia 2026 r."
+pub(super) fn date_pl(date: Date) -> String {
+    format!(
+        "{}, {} {} {} r.",
+        weekday_pl(date.weekday()),
+        date.day(),
+        month_genitive_pl(date.month()),
+        date.year()
+    )
+}
+
+/// "Monday, 7 December 2026"
+pub(super) fn date_en(date: Date) -> String {
+    format!(
+        "{}, {} {} {}",
+        date.weekday(),
+        date.day(),
+        date.month(),
+        date.year()
+    )
+}
+
+/// The Polish plural form for `n`: 1 → `one`, 2–4 (not 12–14) → `few`, otherwise `many`.
+pub(super) fn plural_pl(
+    n: u64,
+    one: &'static str,
+    few: &'static str,
+    many: &'static str,
+) -> &'static str {
+    if n == 1 {
+        one
+    } else if (2..=4).contains(&(n % 10)) && !(12..=14).contains(&(n % 100)) {
+        few
+    } else {
+        many
+    }
+}
+
+/// "1 dzień", "3 dni".
+pub(super) fn days_pl(n: u64) -> String {
+    format!("{n} {}", plural_pl(n, "dzień", "dni", "dni"))
+}
+
+/// "1 day", "3 days".
+pub(super) fn days_en(n: u64) -> String {
+    if n == 1 {
+        "1 day".to_owned()
+    } else {
+        format!("{n} days")
+    }
+}
+
+/// "14 dni", "1 miesiąc", "2 miesiące".
+pub(super) fn term_pl(term: Term) -> String {
+    let n = u64::from(term.count());
+    match term {
+        Term::Days(_) => days_pl(n),
+        Term::Weeks(_) => format!("{n} {}", plural_pl(n, "tydzień", "tygodnie", "tygodni")),
+        Term::Months(_) => format!("{n} {}", plural_pl(n, "miesiąc", "miesiące", "miesięcy")),
+    }
+}
+
+/// "14 days", "1 month", "2 months".
+pub(super) fn term_en(term: Term) -> String {
+    let n = term.count();
+    let unit = match term {
+        Term::Days(_) => "day",
+        Term::Weeks(_) => "week",
+        Term::Months(_) => "month",
+    };
+    if n == 1 {
+        format!("1 {unit}")
+    } else {
+        format!("{n} {unit}s")
+    }
+}
+
+/// "7 grudnia 2026 r." (no weekday, for ranges).
+pub(super) fn day_pl(date: Date) -> String {
+    format!(
+        "{} {} {} r.",
+        date.day(),
+        month_genitive_pl(date.month()),
+        date.year()
+    )
+}
+
+/// "7 December 2026" (no weekday, for ranges).
+pub(super) fn day_en(date: Date) -> String {
+    format!("{} {} {}", date.day(), date.month(), date.year())
+}

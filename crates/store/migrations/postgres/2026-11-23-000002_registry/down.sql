@@ -1,0 +1,16 @@
+DROP TABLE search_changes;
+DROP TABLE archive_transfers;
+DROP TABLE letter_templates;
+DROP TABLE outgoing_items;
+DROP TABLE approval_steps;
+DROP TABLE document_versions;
+DROP TABLE documents;
+DROP TABLE case_log;
+DROP TABLE case_links;
+DROP TABLE case_parties;
+DROP TABLE case_pauses;
+DROP TABLE cases;
+DROP TABLE assignments;
+DROP TABLE incoming_items;
+DROP TABLE file_classes;
+DROP TABLE counters;
