@@ -13,4 +13,5 @@ mod durability;
 mod fuzz;
 mod isolation;
 mod jobs;
+mod registry;
 mod schema;

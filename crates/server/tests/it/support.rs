@@ -125,6 +125,7 @@ pub fn test_settings() -> Settings {
         default_tenant: Some("przykladowo".into()),
         data_dir: std::env::temp_dir().join(format!("ratusz-it-{}", uuid::Uuid::now_v7())),
         search_in_memory: true,
+        max_upload_bytes: 2 * 1024 * 1024,
         ..Settings::default()
     }
 }
@@ -402,6 +403,35 @@ impl Client {
         let mut all: Vec<(&str, &str)> = vec![("csrf", csrf.as_str())];
         all.extend_from_slice(fields);
         self.post_form(action, &all)
+    }
+
+    /// Posts a multipart form: text fields and files (field name, file name, bytes).
+    pub fn post_multipart(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, Vec<u8>)],
+    ) -> Resp {
+        let mut form = reqwest::blocking::multipart::Form::new();
+        for (k, v) in fields {
+            form = form.text(k.to_string(), v.to_string());
+        }
+        for (field, name, bytes) in files {
+            form = form.part(
+                field.to_string(),
+                reqwest::blocking::multipart::Part::bytes(bytes.clone())
+                    .file_name(name.to_string()),
+            );
+        }
+        Self::read(
+            self.with_host(
+                self.http
+                    .post(format!("{}{path}", self.base))
+                    .multipart(form),
+            )
+            .send()
+            .expect("POST"),
+        )
     }
 
     pub fn api_get(&self, path: &str, token: Option<&str>) -> Resp {

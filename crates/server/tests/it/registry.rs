@@ -1,0 +1,557 @@
+//! The EZD registry and case handling end to end, over HTTP as staff use it: registering a paper
+//! letter with a scan, assignment, opening a case with a generated sign, a draft from a template,
+//! approval, dispatch, closing, the case log, search; gap-free signs under parallel openings; and
+//! the bad input the issue lists, each refused whole.
+
+use crate::both_engines;
+use crate::support::*;
+use ratusz_app::accounts::Principal;
+use ratusz_app::cases::OpenCaseInput;
+
+const REGISTRAR: &str = "kancelaria@przykladowo.gov.pl";
+const GK_MANAGER: &str = "kierownik.gk@przykladowo.gov.pl";
+const GK_CLERK: &str = "referent.gk@przykladowo.gov.pl";
+const OR_CLERK: &str = "referent.or@przykladowo.gov.pl";
+const ADMIN: &str = "admin@przykladowo.gov.pl";
+
+/// A tiny valid PNG (1×1), as a scanner would never produce but every parser accepts.
+const PNG: &[u8] = &[
+    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4,
+    0x89, 0x00, 0x00, 0x00, 0x0A, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0x00, 0x01, 0x00, 0x00,
+    0x05, 0x00, 0x01, 0x0D, 0x0A, 0x2D, 0xB4, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE,
+    0x42, 0x60, 0x82,
+];
+
+fn id_after(location: &Option<String>, prefix: &str) -> String {
+    let loc = location.as_deref().unwrap_or_default();
+    let rest = loc
+        .strip_prefix(prefix)
+        .unwrap_or_else(|| panic!("redirect {loc:?} does not start with {prefix}"));
+    rest.split(['?', '/']).next().unwrap_or_default().to_owned()
+}
+
+fn unit_id(s: &TestServer, symbol: &str) -> String {
+    s.app
+        .units(&s.demo_tenant)
+        .expect("units")
+        .into_iter()
+        .find(|u| u.symbol == symbol)
+        .expect("unit")
+        .id
+}
+
+fn user_id(s: &TestServer, email: &str) -> String {
+    s.app
+        .user_by_email(&s.demo_tenant, email)
+        .expect("lookup")
+        .expect("user")
+        .id
+}
+
+/// A final JRWA class of the demo plan whose symbol starts with `prefix`.
+fn leaf_class(s: &TestServer, prefix: &str) -> String {
+    let classes = s.app.file_classes(&s.demo_tenant).expect("plan");
+    classes
+        .iter()
+        .find(|c| {
+            c.symbol.starts_with(prefix)
+                && c.category.is_some()
+                && !classes
+                    .iter()
+                    .any(|d| d.symbol != c.symbol && d.symbol.starts_with(&c.symbol))
+        })
+        .expect("a leaf class")
+        .symbol
+        .clone()
+}
+
+fn principal(s: &TestServer, email: &str) -> Principal {
+    let token = s.token(&s.demo_tenant, email, &["write"]);
+    s.app
+        .authenticate_token(&token)
+        .expect("auth")
+        .expect("principal")
+}
+
+fn register_letter(c: &Client, title: &str) -> String {
+    let page = c.get("/panel/incoming/new");
+    assert_eq!(page.status, 200, "{}", page.body);
+    let r = c.post_multipart(
+        "/panel/incoming",
+        &[
+            ("csrf", &page.csrf()),
+            ("channel", "paper"),
+            ("kind", "application"),
+            ("title", title),
+            ("sender_name", "Jan Kowalski"),
+            ("sender_address", "ul. Kwiatowa 5\n12-345 Przykładowo"),
+            ("sender_reference", "JK/1/2026"),
+            ("attachments_count", "1"),
+            ("access_level", "internal"),
+            ("paper_original", "on"),
+        ],
+        &[("files", "skan.png", PNG.to_vec())],
+    );
+    assert_eq!(r.status, 303, "register: {}", r.body);
+    id_after(&r.location, "/panel/incoming/")
+}
+
+both_engines!(
+    paper_letter_to_closed_case_with_every_step_logged,
+    |engine| {
+        let s = TestServer::start(engine);
+        let year = time::OffsetDateTime::now_utc().year();
+        let gk = unit_id(&s, "GK");
+        let clerk_id = user_id(&s, GK_CLERK);
+        let manager_id = user_id(&s, GK_MANAGER);
+
+        // The registry desk registers a paper letter with its scan and assigns it to GK.
+        let desk = s.staff(REGISTRAR);
+        let item_id = register_letter(
+            &desk,
+            "Wniosek o zajęcie pasa drogowego przy ulicy Kwiatowej",
+        );
+        let item = desk.get(&format!("/panel/incoming/{item_id}"));
+        assert_eq!(item.status, 200);
+        assert!(item.body.contains(&format!("RPW/{year}/")), "{}", item.body);
+        assert!(
+            item.body.contains("skan.png"),
+            "the scan is listed: {}",
+            item.body
+        );
+        let r = desk.submit(
+            &format!("/panel/incoming/{item_id}"),
+            &format!("/panel/incoming/{item_id}/assign"),
+            &[
+                ("unit_id", &gk),
+                ("handler_id", &clerk_id),
+                ("manner", "handle"),
+                ("deadline", ""),
+            ],
+        );
+        assert_eq!(r.status, 303, "assign: {}", r.body);
+
+        // The GK clerk sees it in "my work" and opens a case from it.
+        let clerk = s.staff(GK_CLERK);
+        let work = clerk.get("/panel/work");
+        assert!(
+            work.body.contains(&format!("/panel/incoming/{item_id}")),
+            "{}",
+            work.body
+        );
+        let class = leaf_class(&s, "7");
+        let r = clerk.submit(
+            &format!("/panel/incoming/{item_id}"),
+            "/panel/cases",
+            &[
+                ("incoming_item_id", &item_id),
+                ("unit_id", &gk),
+                ("class_symbol", &class),
+                ("procedure_kind", "administrative"),
+            ],
+        );
+        assert_eq!(r.status, 303, "open case: {}", r.body);
+        let case_id = id_after(&r.location, "/panel/cases/");
+        let case_page = clerk.get(&format!("/panel/cases/{case_id}"));
+        let sign = format!("GK.{class}.1.{year}");
+        assert!(
+            case_page.body.contains(&sign),
+            "sign {sign}: {}",
+            case_page.body
+        );
+        assert!(
+            case_page.body.contains("art. 35"),
+            "the deadline shows its basis"
+        );
+
+        // A draft from the template, edited, sent for approval to the manager.
+        let template = s
+            .app
+            .letter_templates(&s.demo_tenant)
+            .expect("templates")
+            .into_iter()
+            .find(|t| t.name == "Odpowiedź na pismo")
+            .expect("demo template");
+        let r = clerk.submit(
+            &format!("/panel/cases/{case_id}"),
+            &format!("/panel/cases/{case_id}/draft"),
+            &[
+                ("template_id", &template.id),
+                ("addressee_name", ""),
+                ("addressee_address", ""),
+            ],
+        );
+        assert_eq!(r.status, 303, "draft: {}", r.body);
+        let doc_id = id_after(&r.location, "/panel/documents/");
+        let doc_page = clerk.get(&format!("/panel/documents/{doc_id}"));
+        assert!(
+            doc_page.body.contains(&sign),
+            "placeholders filled: {}",
+            doc_page.body
+        );
+        assert!(
+            doc_page.body.contains("Jan Kowalski"),
+            "addressee from the party"
+        );
+        let body = "Szanowny Panie,\n\nzezwalamy na zajęcie pasa drogowego.\n\nZ poważaniem";
+        let r = clerk.submit(
+            &format!("/panel/documents/{doc_id}"),
+            &format!("/panel/documents/{doc_id}/edit"),
+            &[("body", body)],
+        );
+        assert_eq!(r.status, 303, "edit: {}", r.body);
+        let v2 = clerk.get(&format!("/panel/documents/{doc_id}/content?version=2"));
+        assert_eq!(v2.body, body, "version 2 holds the edited text");
+        let r = clerk.submit(
+            &format!("/panel/documents/{doc_id}"),
+            &format!("/panel/documents/{doc_id}/submit"),
+            &[("approver_1", &manager_id), ("approver_2", "")],
+        );
+        assert_eq!(r.status, 303, "submit: {}", r.body);
+        // The clerk is not on the path: approving is refused.
+        let r = clerk.submit(
+            &format!("/panel/documents/{doc_id}"),
+            &format!("/panel/documents/{doc_id}/approve"),
+            &[("comment", "")],
+        );
+        assert_eq!(r.status, 403, "clerk approving: {}", r.body);
+        // Closing now is refused: the draft is not approved.
+        let r = clerk.submit(
+            &format!("/panel/cases/{case_id}"),
+            &format!("/panel/cases/{case_id}/close"),
+            &[("final_document_id", "")],
+        );
+        assert_eq!(r.status, 422, "close with a pending draft: {}", r.body);
+        assert!(
+            r.body.contains("niezaakceptowanymi projektami"),
+            "{}",
+            r.body
+        );
+
+        // The manager approves.
+        let manager = s.staff(GK_MANAGER);
+        let work = manager.get("/panel/work");
+        assert!(
+            work.body.contains(&format!("/panel/documents/{doc_id}")),
+            "{}",
+            work.body
+        );
+        let r = manager.submit(
+            &format!("/panel/documents/{doc_id}"),
+            &format!("/panel/documents/{doc_id}/approve"),
+            &[("comment", "Bez uwag.")],
+        );
+        assert_eq!(r.status, 303, "approve: {}", r.body);
+
+        // The clerk dispatches by post and closes the case.
+        let r = clerk.submit(
+            &format!("/panel/documents/{doc_id}"),
+            &format!("/panel/documents/{doc_id}/dispatch"),
+            &[
+                ("dispatch_method", "post"),
+                ("addressee_name", ""),
+                ("addressee_address", ""),
+            ],
+        );
+        assert_eq!(r.status, 303, "dispatch: {}", r.body);
+        let pdf = clerk
+            .http
+            .get(format!(
+                "{}/panel/documents/{doc_id}/content?version=3",
+                clerk.base
+            ))
+            .send()
+            .expect("pdf");
+        assert_eq!(pdf.headers()["content-type"], "application/pdf");
+        assert!(
+            pdf.bytes().expect("bytes").starts_with(b"%PDF"),
+            "the sent version is a PDF"
+        );
+        let out = clerk.get("/panel/outgoing");
+        assert!(
+            out.body.contains(&format!("WYCH/{year}/000001")),
+            "{}",
+            out.body
+        );
+        let r = clerk.submit(
+            &format!("/panel/cases/{case_id}"),
+            &format!("/panel/cases/{case_id}/close"),
+            &[("final_document_id", &doc_id)],
+        );
+        assert_eq!(r.status, 303, "close: {}", r.body);
+
+        // The case log shows every step, in order, with who did it.
+        let csv = clerk.get(&format!("/panel/cases/{case_id}/log.csv"));
+        assert_eq!(csv.status, 200);
+        let actions: Vec<&str> = csv
+            .body
+            .lines()
+            .skip(1)
+            .filter_map(|l| l.split(',').nth(3))
+            .collect();
+        assert_eq!(
+            actions,
+            [
+                "case.opened",
+                "item.joined",
+                "draft.created",
+                "draft.edited",
+                "draft.submitted",
+                "draft.approved",
+                "document.dispatched",
+                "case.closed"
+            ],
+            "{}",
+            csv.body
+        );
+        assert!(csv.body.contains(GK_MANAGER) && csv.body.contains(GK_CLERK));
+
+        // The audit chain is intact; search finds the case by inflected and unaccented words.
+        let report = s.app.verify_chain(&s.demo_tenant).expect("verify");
+        assert!(report.first_break.is_none(), "{report:?}");
+        for q in ["Kwiatowa", "zajecie pasa", "drogowy", &sign] {
+            let r = clerk.get(&format!("/panel/search?q={}", urlencode(q)));
+            assert!(
+                r.body.contains(&format!("/panel/cases/{case_id}")),
+                "search {q:?}: {}",
+                r.body
+            );
+        }
+        // Another tenant's staff sees nothing of it.
+        let r = s
+            .client_for_host("sasiednia.test")
+            .get(&format!("/panel/cases/{case_id}"));
+        assert_ne!(r.status, 200);
+
+        // The case index lists it, as CSV and PDF.
+        let q = format!("/panel/case-index?unit={gk}&class={class}&year={year}");
+        assert!(clerk.get(&format!("{q}&format=csv")).body.contains(&sign));
+        let pdf = clerk
+            .http
+            .get(format!("{}{q}&format=pdf", clerk.base))
+            .send()
+            .expect("pdf");
+        assert!(pdf.bytes().expect("bytes").starts_with(b"%PDF"));
+    }
+);
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+both_engines!(parallel_openings_get_gap_free_signs, |engine| {
+    let s = TestServer::start(engine);
+    let p = principal(&s, GK_CLERK);
+    let gk = unit_id(&s, "GK");
+    let class = leaf_class(&s, "6");
+    let threads: Vec<_> = (0..6)
+        .map(|t| {
+            let app = s.app.clone();
+            let p = p.clone();
+            let input = OpenCaseInput {
+                unit_id: gk.clone(),
+                class_symbol: class.clone(),
+                procedure_kind: "administrative".into(),
+                title: String::new(),
+                ..Default::default()
+            };
+            std::thread::spawn(move || {
+                let mut signs = Vec::new();
+                for i in 0..8 {
+                    // Every third attempt is invalid (no title) and must not take a number.
+                    let mut inp = input.clone();
+                    if i % 3 != 2 {
+                        inp.title = format!("Sprawa {t}-{i}");
+                    }
+                    match app.open_case(&p, &inp) {
+                        Ok(c) => signs.push(c.number),
+                        Err(ratusz_app::AppError::Invalid(_)) => assert_eq!(i % 3, 2),
+                        Err(e) => panic!("opening failed: {e}"),
+                    }
+                }
+                signs
+            })
+        })
+        .collect();
+    let mut numbers: Vec<i64> = threads
+        .into_iter()
+        .flat_map(|t| t.join().expect("thread"))
+        .collect();
+    numbers.sort();
+    let expected: Vec<i64> = (1..=numbers.len() as i64).collect();
+    assert_eq!(numbers.len(), 6 * 6);
+    assert_eq!(
+        numbers, expected,
+        "numbers are 1..n without gaps or repeats"
+    );
+});
+
+both_engines!(bad_input_is_refused_whole, |engine| {
+    let s = TestServer::start(engine);
+    let gk = unit_id(&s, "GK");
+    let clerk = s.staff(GK_CLERK);
+
+    // A class with sub-classes, and an unknown one.
+    let parent = leaf_class(&s, "6");
+    let parent = &parent[..parent.len() - 1];
+    for (class, text) in [(parent, "ma podklasy"), ("9999", "nie ma w wykazie")] {
+        let r = clerk.submit(
+            "/panel/cases/new",
+            "/panel/cases",
+            &[
+                ("unit_id", &gk),
+                ("class_symbol", class),
+                ("procedure_kind", "administrative"),
+                ("title", "Test"),
+            ],
+        );
+        assert_eq!(r.status, 422, "{class}: {}", r.body);
+        assert!(r.body.contains(text), "{class}: {}", r.body);
+    }
+
+    // Assigning to someone outside the unit.
+    let desk = s.staff(REGISTRAR);
+    let item_id = register_letter(&desk, "Pismo w sprawie oświetlenia");
+    let r = desk.submit(
+        &format!("/panel/incoming/{item_id}"),
+        &format!("/panel/incoming/{item_id}/assign"),
+        &[("unit_id", &gk), ("handler_id", &user_id(&s, OR_CLERK))],
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("nie pracuje w komórce GK"), "{}", r.body);
+    assert!(
+        s.app
+            .assignments(&s.demo_tenant, "item", &item_id)
+            .expect("list")
+            .is_empty()
+    );
+
+    // Files over the limit and of a forbidden type; nothing is registered.
+    let before = s
+        .app
+        .incoming_register(&principal(&s, REGISTRAR), Default::default(), 500, 0)
+        .expect("list")
+        .len();
+    let page = desk.get("/panel/incoming/new");
+    let base = [
+        ("csrf", page.csrf()),
+        ("channel", "paper".to_owned()),
+        ("kind", "letter".to_owned()),
+        ("title", "Pismo".to_owned()),
+        ("sender_name", "Anna Nowak".to_owned()),
+        ("sender_address", "ul. Polna 1".to_owned()),
+    ];
+    let fields: Vec<(&str, &str)> = base.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let big = vec![b'a'; 3 * 1024 * 1024];
+    let r = desk.post_multipart("/panel/incoming", &fields, &[("files", "duzy.txt", big)]);
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("za duży"), "{}", r.body);
+    let exe = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff".to_vec();
+    let r = desk.post_multipart("/panel/incoming", &fields, &[("files", "skan.pdf", exe)]);
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("Niedozwolony rodzaj pliku"), "{}", r.body);
+    let after = s
+        .app
+        .incoming_register(&principal(&s, REGISTRAR), Default::default(), 500, 0)
+        .expect("list")
+        .len();
+    assert_eq!(before, after, "a refused registration leaves nothing");
+
+    // Approving one's own draft when the path forbids it.
+    let manager = principal(&s, GK_MANAGER);
+    let case = s
+        .app
+        .open_case(
+            &manager,
+            &OpenCaseInput {
+                unit_id: gk.clone(),
+                class_symbol: leaf_class(&s, "7"),
+                procedure_kind: "administrative".into(),
+                title: "Sprawa kierownika".into(),
+                ..Default::default()
+            },
+        )
+        .expect("open");
+    let doc = s
+        .app
+        .create_draft(
+            &manager,
+            &case.id,
+            "Pismo",
+            ratusz_app::registry::kinds::DocumentKind::Letter,
+            "Treść",
+            "Jan",
+            "",
+            None,
+        )
+        .expect("draft");
+    let err = s
+        .app
+        .submit_for_approval(
+            &manager,
+            &doc.id,
+            std::slice::from_ref(&manager.user.id),
+            false,
+        )
+        .unwrap_err();
+    assert!(
+        matches!(&err, ratusz_app::AppError::Invalid(e) if e[0].code == "self-approval"),
+        "{err:?}"
+    );
+    // The deficiency notice needs at least 7 days (KPA art. 64 § 2).
+    let err = s
+        .app
+        .deficiency_notice(&manager, &case.id, "5", "Brak podpisu")
+        .unwrap_err();
+    assert!(
+        matches!(&err, ratusz_app::AppError::Invalid(e) if e[0].field == "days"),
+        "{err:?}"
+    );
+});
+
+both_engines!(file_plan_import_names_the_bad_row, |engine| {
+    let s = TestServer::start(engine);
+    let admin = s.staff(ADMIN);
+    let page = admin.get("/panel/file-plan");
+    assert_eq!(page.status, 200);
+    let csrf = page.csrf();
+    let bad = "symbol,heading,category\n0,Zarządzanie,\n00,Rada,\n";
+    let r = admin.post_multipart(
+        "/panel/file-plan",
+        &[("csrf", &csrf)],
+        &[("file", "jrwa.csv", bad.as_bytes().to_vec())],
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("3"), "names the row: {}", r.body);
+    // The plan is unchanged; the export round-trips through the import.
+    let export = admin.get("/panel/file-plan.csv");
+    assert!(export.body.starts_with("symbol,heading,category"));
+    let r = admin.post_multipart(
+        "/panel/file-plan",
+        &[("csrf", &csrf)],
+        &[("file", "jrwa.csv", export.body.as_bytes().to_vec())],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert!(
+        r.location
+            .as_deref()
+            .unwrap_or_default()
+            .contains("added=0&updated=0&removed=0"),
+        "{:?}",
+        r.location
+    );
+    // A clerk may read the plan but not replace it.
+    let clerk = s.staff(GK_CLERK);
+    let r = clerk.post_multipart(
+        "/panel/file-plan",
+        &[("csrf", &clerk.get("/panel/file-plan").csrf())],
+        &[("file", "jrwa.csv", export.body.into_bytes())],
+    );
+    assert_eq!(r.status, 403);
+});
