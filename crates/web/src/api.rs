@@ -17,6 +17,7 @@ use utoipa::{Modify, OpenApi, ToSchema};
 use crate::AppState;
 use crate::errors::{ApiError, ApiErrorBody, ApiFieldError};
 use crate::i18n::Lang;
+use crate::registry_api;
 
 /// The language of API messages: English when asked, Polish otherwise.
 pub fn api_lang(headers: &HeaderMap) -> Lang {
@@ -36,7 +37,7 @@ pub struct Api {
 }
 
 impl Api {
-    fn require(&self, perm: Permission) -> Result<(), ApiError> {
+    pub fn require(&self, perm: Permission) -> Result<(), ApiError> {
         if self.principal.allowed(perm, None) {
             Ok(())
         } else {
@@ -590,8 +591,38 @@ impl Modify for SecurityAddon {
 )]
 pub struct ApiDoc;
 
+#[derive(OpenApi)]
+#[openapi(
+    paths(
+        registry_api::incoming_create,
+        registry_api::incoming_list,
+        registry_api::incoming_get,
+        registry_api::incoming_assign,
+        registry_api::case_create,
+        registry_api::case_get,
+        registry_api::case_action,
+        registry_api::document_action,
+        registry_api::outgoing_list,
+        registry_api::work,
+        registry_api::search,
+        registry_api::file_plan
+    ),
+    components(schemas(
+        registry_api::IncomingIn,
+        registry_api::FileIn,
+        registry_api::CaseActionIn,
+        registry_api::DocumentActionIn,
+        ratusz_app::registry::incoming::IncomingInput,
+        ratusz_app::registry::assign::AssignInput,
+        ratusz_app::cases::OpenCaseInput
+    ))
+)]
+pub struct RegistryDoc;
+
 pub async fn openapi() -> Response {
-    Json(ApiDoc::openapi()).into_response()
+    let mut doc = ApiDoc::openapi();
+    doc.merge(RegistryDoc::openapi());
+    Json(doc).into_response()
 }
 
 pub fn routes() -> Router<AppState> {
@@ -605,4 +636,30 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/calendar/holidays/{year}", get(holidays))
         .route("/api/v1/calendar/deadline", get(deadline))
         .route("/api/v1/validate/{kind}", axum::routing::post(validate))
+        .route("/api/v1/file-plan", get(registry_api::file_plan))
+        .route(
+            "/api/v1/incoming",
+            get(registry_api::incoming_list).post(registry_api::incoming_create),
+        )
+        .route("/api/v1/incoming/{id}", get(registry_api::incoming_get))
+        .route(
+            "/api/v1/incoming/{id}/assign",
+            axum::routing::post(registry_api::incoming_assign),
+        )
+        .route("/api/v1/outgoing", get(registry_api::outgoing_list))
+        .route("/api/v1/work", get(registry_api::work))
+        .route("/api/v1/search", get(registry_api::search))
+        .route(
+            "/api/v1/cases",
+            axum::routing::post(registry_api::case_create),
+        )
+        .route("/api/v1/cases/{id}", get(registry_api::case_get))
+        .route(
+            "/api/v1/cases/{id}/{action}",
+            axum::routing::post(registry_api::case_action),
+        )
+        .route(
+            "/api/v1/documents/{id}/{action}",
+            axum::routing::post(registry_api::document_action),
+        )
 }

@@ -14,6 +14,7 @@ pub mod ops;
 pub mod pages;
 pub mod panel;
 pub mod registry;
+pub mod registry_api;
 pub mod tenants;
 
 use axum::Router;

@@ -13,7 +13,7 @@ use serde_json::json;
 use crate::accounts::Principal;
 use crate::audit::{Actor, record};
 use crate::registry::kinds::DocumentKind;
-use crate::registry::{Fields, long_text, parse_iso, require, text_field};
+use crate::registry::{Fields, long_text, parse_iso, text_field};
 use crate::{App, AppError, FieldError};
 
 /// A template as entered.
@@ -60,16 +60,7 @@ impl App {
         p: &Principal,
         input: &TemplateInput,
     ) -> Result<LetterTemplateRow, AppError> {
-        require(p, Permission::ManageTemplates, None).or_else(|_| {
-            if p.grants
-                .iter()
-                .any(|g| g.role.grants(Permission::ManageTemplates))
-            {
-                Ok(())
-            } else {
-                Err(AppError::Forbidden)
-            }
-        })?;
+        crate::registry::require_anywhere(p, Permission::ManageTemplates)?;
         self.create_template_as(&p.tenant_id, &p.actor(), Some(&p.user.id), input)
     }
 

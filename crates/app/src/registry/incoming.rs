@@ -201,17 +201,8 @@ impl App {
         input: &IncomingInput,
         uploads: Vec<Upload>,
     ) -> Result<IncomingItemRow, AppError> {
-        require(p, Permission::RegisterItems, None).or_else(|_| {
-            // Unit staff may register what reaches them directly (e.g. at a USC desk).
-            if p.grants
-                .iter()
-                .any(|g| g.role.grants(Permission::RegisterItems))
-            {
-                Ok(())
-            } else {
-                Err(AppError::Forbidden)
-            }
-        })?;
+        // Unit staff may register what reaches them directly (e.g. at a USC desk).
+        super::require_anywhere(p, Permission::RegisterItems)?;
         let today = self.clock.today_warsaw();
         let item = validate(input, today)?;
         let files = self.check_uploads(uploads)?;
@@ -279,8 +270,10 @@ impl App {
         uploads: Vec<Upload>,
     ) -> Result<usize, AppError> {
         let item = self.incoming_item(p, item_id)?;
-        if item.registered_by != p.user.id {
-            require(p, Permission::RegisterItems, None)?;
+        super::require_anywhere(p, Permission::RegisterItems)?;
+        if item.registered_by != p.user.id && item.case_id.is_none() {
+            require(p, Permission::RegisterItems, None)
+                .or_else(|_| require(p, Permission::HandleCases, item.unit_id.as_deref()))?;
         }
         let files = self.check_uploads(uploads)?;
         let stored = self.store_blobs(&p.tenant_id, &files)?;

@@ -82,6 +82,21 @@ pub fn require(p: &Principal, perm: Permission, unit_id: Option<&str>) -> Result
     }
 }
 
+/// Refuses unless the principal holds `perm` in at least one unit (or office-wide). Token
+/// scopes apply as everywhere (through [`Principal::allowed`]).
+pub fn require_anywhere(p: &Principal, perm: Permission) -> Result<(), AppError> {
+    let anywhere = p.allowed(perm, None)
+        || p.grants
+            .iter()
+            .filter_map(|g| g.unit)
+            .any(|u| p.allowed(perm, Some(u)));
+    if anywhere {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
 /// A required single-line text field: trimmed, 1..=max characters, no control characters.
 pub fn text_field(field: &str, value: &str, max: usize) -> Result<String, FieldError> {
     let v = value.trim();

@@ -94,6 +94,18 @@ pub(crate) const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v1/calendar/holidays/{year}"),
     ("GET", "/api/v1/calendar/deadline"),
     ("POST", "/api/v1/validate/{kind}"),
+    ("GET", "/api/v1/file-plan"),
+    ("GET", "/api/v1/incoming"),
+    ("POST", "/api/v1/incoming"),
+    ("GET", "/api/v1/incoming/{id}"),
+    ("POST", "/api/v1/incoming/{id}/assign"),
+    ("GET", "/api/v1/outgoing"),
+    ("GET", "/api/v1/work"),
+    ("GET", "/api/v1/search"),
+    ("POST", "/api/v1/cases"),
+    ("GET", "/api/v1/cases/{id}"),
+    ("POST", "/api/v1/cases/{id}/{action}"),
+    ("POST", "/api/v1/documents/{id}/{action}"),
 ];
 
 /// POST routes that take a url-encoded form (everything outside `/api`).

@@ -555,3 +555,111 @@ both_engines!(file_plan_import_names_the_bad_row, |engine| {
     );
     assert_eq!(r.status, 403);
 });
+
+both_engines!(api_covers_the_same_flow, |engine| {
+    let s = TestServer::start(engine);
+    let c = s.client();
+    let desk = s.token(&s.demo_tenant, REGISTRAR, &["write"]);
+    let clerk = s.token(&s.demo_tenant, GK_CLERK, &["write"]);
+    let manager = s.token(&s.demo_tenant, GK_MANAGER, &["write"]);
+    let reader = s.token(&s.demo_tenant, GK_CLERK, &["read"]);
+    let gk = unit_id(&s, "GK");
+    let class = leaf_class(&s, "6");
+    use base64::Engine as _;
+    let scan = base64::engine::general_purpose::STANDARD.encode(PNG);
+    let body = serde_json::json!({
+        "channel": "epuap", "kind": "application", "title": "Wniosek o wycinkę drzewa",
+        "sender_name": "Anna Nowak", "sender_address": "ul. Leśna 2",
+        "files": [{"file_name": "wniosek.png", "content_base64": scan}]
+    });
+    // A read-only token cannot register.
+    let r = c.api_post("/api/v1/incoming", Some(&reader), &body.to_string());
+    assert_eq!(r.status, 403, "{}", r.body);
+    let r = c.api_post("/api/v1/incoming", Some(&desk), &body.to_string());
+    assert_eq!(r.status, 201, "{}", r.body);
+    let item: serde_json::Value = serde_json::from_str(&r.body).expect("json");
+    let item_id = item["id"].as_str().expect("id").to_owned();
+    assert!(
+        item["item_ref"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("RPW/")
+    );
+    let r = c.api_post(
+        &format!("/api/v1/incoming/{item_id}/assign"),
+        Some(&desk),
+        &serde_json::json!({"unit_id": gk, "handler_id": user_id(&s, GK_CLERK)}).to_string(),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let r = c.api_post(
+        "/api/v1/cases",
+        Some(&clerk),
+        &serde_json::json!({"unit_id": gk, "class_symbol": class, "procedure_kind": "administrative", "incoming_item_id": item_id}).to_string(),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let case: serde_json::Value = serde_json::from_str(&r.body).expect("json");
+    let case_id = case["id"].as_str().expect("id").to_owned();
+    let template = s.app.letter_templates(&s.demo_tenant).expect("t")[0]
+        .id
+        .clone();
+    let r = c.api_post(
+        &format!("/api/v1/cases/{case_id}/draft"),
+        Some(&clerk),
+        &serde_json::json!({"template_id": template}).to_string(),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let doc: serde_json::Value = serde_json::from_str(&r.body).expect("json");
+    let doc_id = doc["id"].as_str().expect("id").to_owned();
+    let r = c.api_post(
+        &format!("/api/v1/documents/{doc_id}/submit"),
+        Some(&clerk),
+        &serde_json::json!({"approvers": [user_id(&s, GK_MANAGER)]}).to_string(),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = c.api_post(
+        &format!("/api/v1/documents/{doc_id}/reject"),
+        Some(&manager),
+        "{}",
+    );
+    assert_eq!(r.status, 422, "rejecting needs a comment: {}", r.body);
+    let r = c.api_post(
+        &format!("/api/v1/documents/{doc_id}/approve"),
+        Some(&manager),
+        "{}",
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = c.api_post(
+        &format!("/api/v1/documents/{doc_id}/dispatch"),
+        Some(&clerk),
+        &serde_json::json!({"dispatch_method": "edelivery"}).to_string(),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = c.api_post(
+        &format!("/api/v1/cases/{case_id}/close"),
+        Some(&clerk),
+        "{}",
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = c.api_get(&format!("/api/v1/cases/{case_id}"), Some(&clerk));
+    let view: serde_json::Value = serde_json::from_str(&r.body).expect("json");
+    assert_eq!(view["case"]["status"], "closed");
+    assert_eq!(view["log"].as_array().map(Vec::len), Some(7), "{}", r.body);
+    let r = c.api_get("/api/v1/search?q=wycinki%20drzew", Some(&clerk));
+    assert!(r.body.contains(&case_id), "search: {}", r.body);
+    let r = c.api_get("/api/v1/outgoing", Some(&desk));
+    assert!(r.body.contains("edelivery"), "{}", r.body);
+    // English errors on request, naming the field.
+    let r = c.api_post(
+        "/api/v1/cases",
+        Some(&clerk),
+        &serde_json::json!({"unit_id": gk, "class_symbol": "", "procedure_kind": "x"}).to_string(),
+    );
+    assert_eq!(r.status, 422);
+    assert!(
+        r.body.contains("procedure_kind") && r.body.contains("class_symbol"),
+        "{}",
+        r.body
+    );
+    let spec = c.get("/api/v1/openapi.json");
+    assert!(spec.body.contains("/api/v1/cases/{id}/{action}"));
+});

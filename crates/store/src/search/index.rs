@@ -97,7 +97,7 @@ pub struct SearchQuery {
 }
 
 /// One search result, best first.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct SearchHit {
     pub object_type: String,
     pub object_id: String,
