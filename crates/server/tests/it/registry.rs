@@ -712,3 +712,158 @@ both_engines!(
         assert!(r.stdout.contains("search index rebuilt: 2 objects"), "{r}");
     }
 );
+
+both_engines!(
+    only_the_assigner_changes_manner_and_history_is_kept,
+    |engine| {
+        let s = TestServer::start(engine);
+        let gk = unit_id(&s, "GK");
+        let desk = principal(&s, REGISTRAR);
+        let manager = principal(&s, GK_MANAGER);
+        let item = s
+            .app
+            .register_incoming(
+                &desk,
+                &ratusz_app::registry::incoming::IncomingInput {
+                    channel: "paper".into(),
+                    kind: "letter".into(),
+                    title: "Pismo o dziurze w drodze".into(),
+                    sender_name: "Jan Kowalski".into(),
+                    sender_address: "ul. Polna 1".into(),
+                    ..Default::default()
+                },
+                Vec::new(),
+            )
+            .expect("register");
+        let assign = |p: &Principal, handler: &str| {
+            s.app.assign_item(
+                p,
+                &item.id,
+                &ratusz_app::registry::assign::AssignInput {
+                    unit_id: gk.clone(),
+                    handler_id: handler.into(),
+                    manner: "handle".into(),
+                    deadline: "2026-12-31".into(),
+                    note: String::new(),
+                },
+            )
+        };
+        let first = assign(&desk, "").expect("assign");
+        let err = s
+            .app
+            .change_assignment(&manager, &first.id, "for_information", "")
+            .unwrap_err();
+        assert!(
+            matches!(&err, ratusz_app::AppError::Invalid(e) if e[0].code == "not-assigner"),
+            "{err:?}"
+        );
+        s.app
+            .change_assignment(&desk, &first.id, "for_opinion", "2027-01-15")
+            .expect("assigner changes");
+        // The manager passes it on to the clerk: a new assignment, the first one kept as history.
+        assign(&manager, &user_id(&s, GK_CLERK)).expect("reassign");
+        let history = s
+            .app
+            .assignments(&s.demo_tenant, "item", &item.id)
+            .expect("history");
+        assert_eq!(history.len(), 2);
+        assert!(history[0].superseded_at.is_some() && history[1].superseded_at.is_none());
+        assert_eq!(history[0].manner.as_deref(), Some("for_opinion"));
+        assert_eq!(history[0].deadline.as_deref(), Some("2027-01-15"));
+        let err = s
+            .app
+            .change_assignment(&desk, &first.id, "handle", "")
+            .unwrap_err();
+        assert!(
+            matches!(&err, ratusz_app::AppError::Invalid(e) if e[0].code == "superseded"),
+            "{err:?}"
+        );
+    }
+);
+
+both_engines!(closed_cases_go_to_the_archive_with_a_package, |engine| {
+    let s = TestServer::start(engine);
+    let gk = unit_id(&s, "GK");
+    let clerk = principal(&s, GK_CLERK);
+    let manager = principal(&s, GK_MANAGER);
+    let case = s
+        .app
+        .open_case(
+            &clerk,
+            &OpenCaseInput {
+                unit_id: gk.clone(),
+                class_symbol: leaf_class(&s, "6"),
+                procedure_kind: "certificate".into(),
+                title: "Zaświadczenie o przeznaczeniu działki".into(),
+                ..Default::default()
+            },
+        )
+        .expect("open");
+    assert!(case.due_date.is_some(), "art. 217: 7 days");
+    s.app
+        .add_document(
+            &clerk,
+            &case.id,
+            "Notatka",
+            "note",
+            ratusz_app::registry::upload::Upload {
+                file_name: "notatka.txt".into(),
+                bytes: "Rozmowa telefoniczna ze stroną.".as_bytes().to_vec(),
+            },
+        )
+        .expect("document");
+    s.app.close_case(&clerk, &case.id, "").expect("close");
+    let view = s.app.case_view(&clerk, &case.id).expect("view");
+    assert!(
+        view.retention_pl
+            .as_deref()
+            .is_some_and(|r| r.contains("1 stycznia")),
+        "{:?}",
+        view.retention_pl
+    );
+    // A clerk may not hand over; the manager may.
+    let year = time::OffsetDateTime::now_utc().year();
+    assert!(matches!(
+        s.app.create_handover(&clerk, &gk, year),
+        Err(ratusz_app::AppError::Forbidden)
+    ));
+    let (transfer, cases) = s
+        .app
+        .create_handover(&manager, &gk, year)
+        .expect("handover");
+    assert_eq!(cases.len(), 1);
+    let zip = s
+        .app
+        .archive_package(&manager, &transfer.id)
+        .expect("package");
+    assert!(zip.starts_with(b"PK"), "a ZIP");
+    let text = String::from_utf8_lossy(&zip);
+    let dir = case.sign.replace('.', "_");
+    for name in [
+        "manifest.json",
+        "spis-zdawczo-odbiorczy.csv",
+        &format!("{dir}/metryka.csv"),
+        &format!("{dir}/dokumenty.json"),
+    ] {
+        assert!(text.contains(name), "{name} in the package");
+    }
+    assert!(
+        s.app
+            .handover_pdf(&manager, &transfer.id)
+            .expect("pdf")
+            .starts_with(b"%PDF")
+    );
+    // Archived cases cannot be reopened, and a second list finds nothing more to hand over.
+    let err = s
+        .app
+        .reopen_case(&clerk, &case.id, "Nowe okoliczności")
+        .unwrap_err();
+    assert!(
+        matches!(&err, ratusz_app::AppError::Invalid(e) if e[0].code == "archived"),
+        "{err:?}"
+    );
+    assert!(matches!(
+        s.app.create_handover(&manager, &gk, year),
+        Err(ratusz_app::AppError::Invalid(_))
+    ));
+});
