@@ -183,6 +183,8 @@ pub struct IncomingFilter {
     pub handler_id: Option<String>,
     /// Only items not yet in a case.
     pub without_case: bool,
+    /// Only items assigned to a unit without a handler (waiting for the unit's manager).
+    pub without_handler: bool,
     /// Substring of the title, sender or item reference.
     pub text: Option<String>,
 }
@@ -214,6 +216,9 @@ pub fn list_incoming(
     }
     if f.without_case {
         q = q.filter(incoming_items::case_id.is_null());
+    }
+    if f.without_handler {
+        q = q.filter(incoming_items::handler_id.is_null());
     }
     if let Some(t) = &f.text {
         let pattern = format!("%{}%", escape_like(t));

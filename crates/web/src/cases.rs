@@ -596,6 +596,7 @@ pub async fn document_action(
                 }
                 "submit" => {
                     let approvers = vec![f.approver_1, f.approver_2, f.approver_3];
+                    // (three in the form; the API takes up to five)
                     a.submit_for_approval(
                         &p,
                         &id2,
@@ -608,6 +609,9 @@ pub async fn document_action(
                 }
                 "reject" => {
                     a.decide_approval(&p, &id2, false, &f.comment)?;
+                }
+                "withdraw" => {
+                    a.withdraw_draft(&p, &id2)?;
                 }
                 "dispatch" => {
                     a.dispatch_document(

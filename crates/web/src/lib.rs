@@ -176,12 +176,14 @@ pub fn router(app: App, cfg: WebConfig) -> Router {
         )
         .route(
             "/panel/documents/{id}/{action}",
-            post(cases::document_action),
+            post(cases::document_action).layer(upload_limit),
         )
         .route("/panel/case-index", get(cases::case_index))
         .route(
             "/panel/templates",
-            get(cases::templates_page).post(cases::templates_create),
+            get(cases::templates_page)
+                .post(cases::templates_create)
+                .layer(upload_limit),
         )
         .route(
             "/panel/archive",

@@ -281,6 +281,7 @@ pub async fn document_action(
                 "submit" => json!(a.submit_for_approval(&p, &id, &f.approvers, f.allow_self)?),
                 "approve" => json!({"status": a.decide_approval(&p, &id, true, &f.comment)?}),
                 "reject" => json!({"status": a.decide_approval(&p, &id, false, &f.comment)?}),
+                "withdraw" => json!(a.withdraw_draft(&p, &id)?),
                 "dispatch" => json!(a.dispatch_document(
                     &p,
                     &id,

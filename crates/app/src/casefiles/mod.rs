@@ -414,3 +414,71 @@ impl App {
         }
     }
 }
+
+impl App {
+    /// Withdraws a draft that will not be sent (kept in the case file, marked withdrawn), so the
+    /// case can be closed without approving it.
+    pub fn withdraw_draft(&self, p: &Principal, document_id: &str) -> Result<(), AppError> {
+        let now = self.now_ts();
+        self.store.write(|conn| {
+            let doc = repo::get(conn, &p.tenant_id, document_id)?.ok_or(AppError::NotFound)?;
+            let case_id = doc.case_id.clone().ok_or(AppError::NotFound)?;
+            let case = lock_for_handling(conn, p, &case_id)?;
+            ensure_open(&case)?;
+            if !matches!(
+                DocumentStatus::parse(&doc.status),
+                Some(
+                    DocumentStatus::Draft
+                        | DocumentStatus::Rejected
+                        | DocumentStatus::PendingApproval
+                )
+            ) {
+                return Err(AppError::field(
+                    "document",
+                    "not-a-draft",
+                    "Wycofać można tylko projekt, który nie został zaakceptowany ani wysłany.",
+                    "Only a draft that is not approved or sent can be withdrawn.",
+                ));
+            }
+            for step in repo::steps(conn, &p.tenant_id, &doc.id)? {
+                if step.status == repo::STEP_PENDING || step.status == repo::STEP_WAITING {
+                    repo::set_step(
+                        conn,
+                        &p.tenant_id,
+                        &step.id,
+                        repo::STEP_CANCELLED,
+                        None,
+                        None,
+                    )?;
+                }
+            }
+            repo::set_status(
+                conn,
+                &p.tenant_id,
+                &doc.id,
+                DocumentStatus::Withdrawn.as_str(),
+                now,
+            )?;
+            log::append(
+                conn,
+                &p.tenant_id,
+                &case.id,
+                &p.actor(),
+                "draft.withdrawn",
+                Some(&doc.id),
+                json!({"title": doc.title}),
+                now,
+            )?;
+            record(
+                conn,
+                &p.tenant_id,
+                &p.actor(),
+                "draft.withdrawn",
+                ("document", Some(&doc.id)),
+                json!({}),
+                now,
+            )?;
+            Ok(())
+        })
+    }
+}

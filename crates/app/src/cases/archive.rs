@@ -74,6 +74,13 @@ impl App {
                     Some(id.to_owned())
                 }
             };
+            // A case closed while waiting (e.g. a request left unconsidered after a deficiency
+            // notice) ends its pause the same day, so a reopened case does not stay stopped.
+            for pause in repo::pauses(conn, &p.tenant_id, &case.id)? {
+                if pause.until_date.is_none() {
+                    repo::end_pause(conn, &p.tenant_id, &pause.id, &iso(today))?;
+                }
+            }
             case.status = CaseStatus::Closed.as_str().into();
             case.closed_on = Some(iso(today));
             case.final_document_id = final_id;

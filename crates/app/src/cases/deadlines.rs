@@ -167,10 +167,12 @@ impl App {
                 created_at: now,
             },
         )?;
-        case.status = if reason == DEFICIENCY {
-            "awaiting_party"
-        } else {
+        // Suspension is a procedural act (KPA art. 97); a deficiency or a delay caused by the
+        // party only waits for the party.
+        case.status = if reason == SUSPENSION {
             "suspended"
+        } else {
+            "awaiting_party"
         }
         .into();
         refresh_due(conn, case, now)?;
@@ -259,6 +261,17 @@ impl App {
         let term = deficiency_deadline(today, days)
             .map_err(|e| AppError::field("days", e.code(), e.message_pl(), e.message_en()))?;
         let case = self.case(p, case_id)?;
+        let paused = self
+            .store
+            .read(|c| Ok::<_, AppError>(open_pause(c, &case)?.is_some()))?;
+        if paused {
+            return Err(AppError::field(
+                "days",
+                "already-paused",
+                "Bieg terminu jest już wstrzymany; najpierw go wznów.",
+                "The clock is already stopped; resume it first.",
+            ));
+        }
         let body = format!(
             "Na podstawie art. 64 § 2 Kodeksu postępowania administracyjnego wzywam do usunięcia \
              braków wniosku w sprawie: {title}, w terminie {days} dni od dnia doręczenia \
@@ -327,6 +340,18 @@ impl App {
             let mut case = lock_for_handling(conn, p, case_id)?;
             ensure_open(&case)?;
             let before = case.due_date.clone();
+            if before
+                .as_deref()
+                .and_then(parse_iso)
+                .is_some_and(|d| new_due <= d)
+            {
+                return Err(AppError::field(
+                    "new_due",
+                    "not-later",
+                    "Nowy termin musi być późniejszy niż obecny.",
+                    "The new deadline must be later than the current one.",
+                ));
+            }
             case.extension_due = Some(iso(new_due));
             case.extension_reason = Some(reason.clone());
             let due = refresh_due(conn, &mut case, now).map_err(|e| match e {
@@ -360,16 +385,7 @@ impl App {
             reg::record_change(conn, &case.tenant_id, "case", &case.id, now)?;
             Ok::<_, AppError>(case)
         })?;
-        let body = format!(
-            "Na podstawie art. 36 § 1 Kodeksu postępowania administracyjnego zawiadamiam, że \
-             sprawa: {title} (znak {sign}) nie zostanie załatwiona w terminie.\n\nPrzyczyna \
-             zwłoki: {reason}\n\nNowy termin załatwienia sprawy: {due}.\n\nPouczenie: na \
-             niezałatwienie sprawy w terminie stronie przysługuje ponaglenie (art. 37 § 1 KPA), \
-             wnoszone za pośrednictwem organu prowadzącego postępowanie.",
-            title = case.title,
-            sign = case.sign,
-            due = letter_date_pl(new_due),
-        );
+        let body = delay_notice_text(&case, &reason, new_due);
         self.create_draft(
             p,
             case_id,
@@ -381,4 +397,35 @@ impl App {
             None,
         )
     }
+}
+
+/// The delay notice for the kind of case: KPA art. 36 (with the art. 37 remedy) for
+/// proceedings; UDIP art. 13 ust. 2 for public information (no ponaglenie there); the act on
+/// petitions art. 10 ust. 2 for petitions; a plain notice for other matters.
+fn delay_notice_text(case: &CaseRow, reason: &str, new_due: Date) -> String {
+    let (basis, remedy) = match case.procedure_kind.parse::<ProcedureKind>() {
+        Ok(ProcedureKind::PublicInformation) => (
+            "Na podstawie art. 13 ust. 2 ustawy o dostępie do informacji publicznej",
+            "",
+        ),
+        Ok(ProcedureKind::Petition) => ("Na podstawie art. 10 ust. 2 ustawy o petycjach", ""),
+        Ok(ProcedureKind::Administrative | ProcedureKind::Certificate) => (
+            "Na podstawie art. 36 § 1 Kodeksu postępowania administracyjnego",
+            "\n\nPouczenie: na niezałatwienie sprawy w terminie stronie przysługuje ponaglenie \
+             (art. 37 § 1 KPA), wnoszone za pośrednictwem organu prowadzącego postępowanie.",
+        ),
+        _ => ("", ""),
+    };
+    let lead = if basis.is_empty() {
+        "Uprzejmie informuję".to_owned()
+    } else {
+        format!("{basis} zawiadamiam")
+    };
+    format!(
+        "{lead}, że sprawa: {title} (znak {sign}) nie zostanie załatwiona w terminie.\n\n\
+         Przyczyna zwłoki: {reason}\n\nNowy termin załatwienia sprawy: {due}.{remedy}",
+        title = case.title,
+        sign = case.sign,
+        due = letter_date_pl(new_due),
+    )
 }

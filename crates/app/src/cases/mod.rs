@@ -138,6 +138,8 @@ impl App {
                     }),
             );
             let access = if input.access_level.trim().is_empty() {
+                // A case from a restricted item stays restricted (checked below once the item is
+                // known); otherwise internal.
                 Some(AccessLevel::Internal)
             } else {
                 f.take(AccessLevel::parse_field("access_level", &input.access_level))
@@ -243,6 +245,10 @@ impl App {
                 }
             }
             f.finish()?;
+            let access = match (&item, input.access_level.trim().is_empty()) {
+                (Some(i), true) => AccessLevel::parse(&i.access_level).or(access),
+                _ => access,
+            };
             let (Some(unit), Some(kind), Some(access), Some(class), Some(title), Some(start)) =
                 (unit, kind, access, class, title, start)
             else {

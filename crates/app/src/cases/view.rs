@@ -210,6 +210,28 @@ impl App {
                 limit,
                 0,
             )?;
+            // A manager also gets what was assigned to the unit without a handler.
+            let managed: Vec<String> = p
+                .grants
+                .iter()
+                .filter(|g| g.role == ratusz_core::roles::Role::Manager)
+                .filter_map(|g| g.unit.map(|u| u.to_string()))
+                .collect();
+            let mut items = items;
+            if !managed.is_empty() {
+                items.extend(reg::list_incoming(
+                    c,
+                    &p.tenant_id,
+                    &IncomingFilter {
+                        units: Some(managed),
+                        without_case: true,
+                        without_handler: true,
+                        ..Default::default()
+                    },
+                    limit,
+                    0,
+                )?);
+            }
             let mut with_due = Vec::new();
             for item in items {
                 let due = reg::assignments_of(c, &p.tenant_id, "item", &item.id)?

@@ -123,6 +123,8 @@ text_enum!(
         Approved = "approved",
         Rejected = "rejected",
         Dispatched = "dispatched",
+        /// A draft its author gave up; kept in the file for the record.
+        Withdrawn = "withdrawn",
     }
 );
 

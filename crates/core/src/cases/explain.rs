@@ -189,11 +189,11 @@ impl CaseDue {
                 "Bieg terminu jest wstrzymany od {}; termin zostanie obliczony, gdy przerwa się zakończy.",
                 day_pl(since)
             ));
-            return lines.join("\n");
+            return no_double_stop(lines.join("\n"));
         }
         let Some(due) = self.due else {
             lines.push("Termin załatwienia sprawy nie został wyznaczony.".to_owned());
-            return lines.join("\n");
+            return no_double_stop(lines.join("\n"));
         };
         if let Some(end) = self
             .end_before_shift
@@ -228,7 +228,7 @@ impl CaseDue {
             lines.extend(punctuate(skipped));
         }
         lines.push(format!("Termin upływa: {}", date_pl(due)));
-        lines.join("\n")
+        no_double_stop(lines.join("\n"))
     }
 
     /// The computation in plain English, one step a line.
@@ -337,4 +337,9 @@ impl CaseDue {
         lines.push(format!("The term ends on: {}.", date_en(due)));
         lines.join("\n")
     }
+}
+
+/// Polish dates end in "r." (rok); a sentence ending with one takes no second full stop.
+fn no_double_stop(text: String) -> String {
+    text.replace("r..", "r.")
 }

@@ -867,3 +867,107 @@ both_engines!(closed_cases_go_to_the_archive_with_a_package, |engine| {
         Err(ratusz_app::AppError::Invalid(_))
     ));
 });
+
+both_engines!(
+    withdrawn_drafts_unblock_closing_and_deadlines_only_move_later,
+    |engine| {
+        let s = TestServer::start(engine);
+        let gk = unit_id(&s, "GK");
+        let clerk = principal(&s, GK_CLERK);
+        let case = s
+            .app
+            .open_case(
+                &clerk,
+                &OpenCaseInput {
+                    unit_id: gk.clone(),
+                    class_symbol: leaf_class(&s, "6"),
+                    procedure_kind: "public_information".into(),
+                    title: "Wniosek o informację publiczną".into(),
+                    ..Default::default()
+                },
+            )
+            .expect("open");
+        let due = case.due_date.clone().expect("UDIP: 14 days");
+        // An extension may not shorten the term, nor pass the 2-month cap of UDIP art. 13 ust. 2.
+        let err = s
+            .app
+            .extend_deadline(&clerk, &case.id, &due, "Obszerny wniosek")
+            .unwrap_err();
+        assert!(
+            matches!(&err, ratusz_app::AppError::Invalid(e) if e[0].field == "new_due"),
+            "{err:?}"
+        );
+        let too_late = ratusz_app::registry::iso(
+            time::OffsetDateTime::now_utc().date() + time::Duration::days(120),
+        );
+        let err = s
+            .app
+            .extend_deadline(&clerk, &case.id, &too_late, "Obszerny wniosek")
+            .unwrap_err();
+        assert!(
+            matches!(&err, ratusz_app::AppError::Invalid(e) if e[0].field == "new_due"),
+            "{err:?}"
+        );
+        let later = ratusz_app::registry::iso(
+            time::OffsetDateTime::now_utc().date() + time::Duration::days(30),
+        );
+        let notice = s
+            .app
+            .extend_deadline(&clerk, &case.id, &later, "Obszerny wniosek")
+            .expect("extend");
+        let text = s.app.draft_text(&clerk, &notice.id).expect("text");
+        assert!(
+            text.contains("art. 13 ust. 2 ustawy o dostępie do informacji publicznej")
+                && !text.contains("ponaglenie"),
+            "{text}"
+        );
+        // The delay notice is a draft: closing is refused until it is withdrawn.
+        assert!(s.app.close_case(&clerk, &case.id, "").is_err());
+        s.app.withdraw_draft(&clerk, &notice.id).expect("withdraw");
+        s.app
+            .close_case(&clerk, &case.id, "")
+            .expect("close after withdrawing");
+        let log = s.app.case_view(&clerk, &case.id).expect("view").log;
+        assert!(log.iter().any(|l| l.action == "draft.withdrawn"));
+    }
+);
+
+both_engines!(
+    a_manager_sees_items_given_to_the_unit_without_a_handler,
+    |engine| {
+        let s = TestServer::start(engine);
+        let desk = principal(&s, REGISTRAR);
+        let item = s
+            .app
+            .register_incoming(
+                &desk,
+                &ratusz_app::registry::incoming::IncomingInput {
+                    channel: "email".into(),
+                    kind: "letter".into(),
+                    title: "Pismo do wydziału".into(),
+                    sender_name: "Firma Sp. z o.o.".into(),
+                    sender_address: "ul. Długa 3".into(),
+                    ..Default::default()
+                },
+                Vec::new(),
+            )
+            .expect("register");
+        s.app
+            .assign_item(
+                &desk,
+                &item.id,
+                &ratusz_app::registry::assign::AssignInput {
+                    unit_id: unit_id(&s, "GK"),
+                    ..Default::default()
+                },
+            )
+            .expect("assign");
+        let work = s
+            .app
+            .my_work(&principal(&s, GK_MANAGER), 100)
+            .expect("work");
+        assert!(work.iter().any(|w| w.id == item.id), "{work:?}");
+        let work = s.app.my_work(&principal(&s, OR_CLERK), 100).expect("work");
+        assert!(!work.iter().any(|w| w.id == item.id));
+    }
+);
