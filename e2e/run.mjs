@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 // Tests that need neither the application nor RATUSZ_E2E_BASE_URL.
-const SELF_CONTAINED = ['selfcheck.test.mjs', 'totp.test.mjs'];
+const SELF_CONTAINED = ['selfcheck.test.mjs', 'texts.test.mjs', 'totp.test.mjs'];
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);

@@ -13,9 +13,12 @@ export async function submitLogin(page, email, password) {
   await page.getByRole('button', { name: 'Zaloguj się', exact: true }).click();
 }
 
-/** Enters a fresh TOTP code on the page's "Kod z aplikacji" field and presses `button`. */
-export async function submitTotp(page, secret, button) {
-  await page.getByLabel('Kod z aplikacji', { exact: true }).fill(await freshTotp(secret));
+/**
+ * Enters a fresh TOTP code on the page's "Kod z aplikacji" field and presses `button`.
+ * `account` (e.g. the e-mail) keeps codes apart for accounts that share a secret.
+ */
+export async function submitTotp(page, secret, button, account = '') {
+  await page.getByLabel('Kod z aplikacji', { exact: true }).fill(await freshTotp(secret, 5, account));
   await page.getByRole('button', { name: button, exact: true }).click();
 }
 
@@ -35,7 +38,7 @@ export async function signInStaff(page, { email, password, secret }, onMfaPage) 
     const navigated = page.waitForEvent('framenavigated', {
       predicate: (frame) => frame === page.mainFrame(),
     });
-    await submitTotp(page, secret, 'Potwierdź');
+    await submitTotp(page, secret, 'Potwierdź', email);
     await navigated;
     await page.waitForLoadState('load');
     const path = new URL(page.url()).pathname;

@@ -85,12 +85,60 @@ export async function newAppPage(browser) {
   return context.newPage();
 }
 
+// Pages whose scripts are switched off (newNoScriptPage), with their DevTools session.
+const noScriptSessions = new WeakMap();
+
+async function setScriptsDisabled(page, disabled) {
+  const session = noScriptSessions.get(page);
+  if (session) await session.send('Emulation.setScriptExecutionDisabled', { value: disabled });
+}
+
+/**
+ * Like newAppPage, but the page runs no JavaScript of its own, as for a person
+ * whose browser has scripts off: every form and link must work on its own.
+ *
+ * Scripts are switched off through DevTools (what playwright's
+ * `javaScriptEnabled: false` does) rather than that option, because axe-core
+ * needs them for the moment of the check: checkA11y switches them on for the
+ * check only (the app's own scripts, if any, have not run), then off again.
+ */
+export async function newNoScriptPage(browser, options = {}) {
+  const context = await newContext(browser, { baseURL: options.baseURL ?? baseUrl(), ...options });
+  const page = await context.newPage();
+  const session = await context.newCDPSession(page);
+  noScriptSessions.set(page, session);
+  await setScriptsDisabled(page, true);
+  return page;
+}
+
+/** True when the page's own scripts run (false on a newNoScriptPage). */
+export async function scriptsRun(page) {
+  return page.evaluate(async () => {
+    const probe = document.createElement('script');
+    probe.textContent = 'document.documentElement.dataset.e2eScriptRan = "1";';
+    document.head.append(probe);
+    probe.remove();
+    const ran = document.documentElement.dataset.e2eScriptRan === '1';
+    delete document.documentElement.dataset.e2eScriptRan;
+    return ran;
+  });
+}
+
 /**
  * Runs axe-core's WCAG 2.0/2.1 A and AA rules on the current page and fails
  * with one line per violation when there are any.
  */
 export async function checkA11y(page, label) {
   await page.waitForLoadState('load');
+  await setScriptsDisabled(page, false);
+  try {
+    await runAxe(page, label);
+  } finally {
+    await setScriptsDisabled(page, true);
+  }
+}
+
+async function runAxe(page, label) {
   const hasAxe = await page.evaluate(() => typeof window.axe !== 'undefined');
   if (!hasAxe) {
     await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
@@ -206,18 +254,21 @@ export function totp(secretBase32, time = Date.now() / 1000, digits = 6) {
 const lastStepUsed = new Map();
 
 /**
- * A TOTP code not used before by this process, valid for at least
- * `marginSeconds` more: near the end of a 30-second step, or when this step's
- * code was already used, it waits for the next step.
+ * A TOTP code not used before by this process for `account`, valid for at
+ * least `marginSeconds` more: near the end of a 30-second step, or when this
+ * step's code was already used, it waits for the next step.
  */
-export async function freshTotp(secretBase32, marginSeconds = 5) {
+export async function freshTotp(secretBase32, marginSeconds = 5, account = '') {
+  // The server refuses a replayed code per account; accounts that share a
+  // secret (the demo staff) do not wait for each other.
+  const key = `${account}\n${secretBase32}`;
   for (;;) {
     const now = Date.now() / 1000;
     const step = Math.floor(now / 30);
     const left = 30 - (now % 30);
-    const used = lastStepUsed.get(secretBase32);
+    const used = lastStepUsed.get(key);
     if (left >= marginSeconds && (used === undefined || step > used)) {
-      lastStepUsed.set(secretBase32, step);
+      lastStepUsed.set(key, step);
       return totp(secretBase32, now);
     }
     await new Promise((resolve) => setTimeout(resolve, left * 1000 + 250));

@@ -10,3 +10,23 @@ export const DEMO_TOTP_SECRET = 'RATUSZDEMOPRZYKLADOWOSECRET23456';
 
 /** Unit symbols the demo data already uses. */
 export const DEMO_UNIT_SYMBOLS = ['OR', 'FN', 'GK', 'USC', 'OŚ'];
+
+/** Demo staff of the registry flow (same password and TOTP secret as the administrator). */
+export const DEMO_REGISTRAR = {
+  email: 'kancelaria@przykladowo.gov.pl',
+  name: 'Krystyna Kancelaryjna',
+  password: DEMO_ADMIN.password,
+  secret: DEMO_TOTP_SECRET,
+};
+export const DEMO_GK_MANAGER = {
+  email: 'kierownik.gk@przykladowo.gov.pl',
+  name: 'Marek Kierownik',
+  password: DEMO_ADMIN.password,
+  secret: DEMO_TOTP_SECRET,
+};
+export const DEMO_GK_CLERK = {
+  email: 'referent.gk@przykladowo.gov.pl',
+  name: 'Ewa Referent',
+  password: DEMO_ADMIN.password,
+  secret: DEMO_TOTP_SECRET,
+};

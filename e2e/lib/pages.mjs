@@ -33,6 +33,22 @@ export const staffPages = [
   { path: '/panel/admin/audit', label: 'panel: dziennik zdarzeń' },
   { path: '/panel/admin/audit?verify=1', label: 'panel: sprawdzenie dziennika' },
   { path: '/panel/admin/audit?before=5', label: 'panel: starsze zdarzenia' },
+  // The registry (EZD): registers, cases, search, file plan, templates, archive. Pages of one
+  // item, case or document are checked by tests/registry.test.mjs, which creates them.
+  { path: '/panel/work', label: 'panel: moja praca' },
+  { path: '/panel/incoming', label: 'panel: rejestr przesyłek wpływających' },
+  { path: '/panel/incoming?q=nic-takiego&year=2026&channel=paper&kind=letter', label: 'panel: rejestr wpływów z filtrami' },
+  { path: '/panel/incoming/new', label: 'panel: rejestracja przesyłki' },
+  { path: '/panel/outgoing', label: 'panel: rejestr przesyłek wychodzących' },
+  { path: '/panel/cases/new', label: 'panel: nowa sprawa' },
+  { path: '/panel/case-index', label: 'panel: spis spraw' },
+  { path: '/panel/search', label: 'panel: wyszukiwanie' },
+  { path: '/panel/search?q=zaj%C4%99cie+pasa+drogowego', label: 'panel: wyniki wyszukiwania' },
+  { path: '/panel/search?q=xyzzy-nic-takiego', label: 'panel: wyszukiwanie bez wyników' },
+  { path: '/panel/file-plan', label: 'panel: wykaz akt (JRWA)' },
+  { path: '/panel/templates', label: 'panel: szablony pism' },
+  { path: '/panel/archive', label: 'panel: archiwum zakładowe' },
+  { path: '/panel/incoming/00000000-0000-7000-8000-000000000000', label: 'panel: nieznana przesyłka', status: 404 },
   { path: '/account', label: 'moje konto' },
   { path: '/account/password', label: 'zmiana hasła' },
 ];

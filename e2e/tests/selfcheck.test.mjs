@@ -7,6 +7,8 @@ import {
   checkA11y,
   launchBrowser,
   newContext,
+  newNoScriptPage,
+  scriptsRun,
   TEST_TIMEOUT_MS,
   visitAndCheck,
 } from '../lib/browser.mjs';
@@ -137,6 +139,28 @@ test('visitAndCheck follows redirects and checks status and language', { timeout
       visitAndCheck(page, { path: '/clean', label: 'clean in English', lang: 'en' }),
       /<html lang="pl">.*expected "en"/,
     );
+  } finally {
+    await context.close();
+  }
+});
+
+test('a page without JavaScript runs no script of its own, yet the WCAG check works on it', { timeout: TEST_TIMEOUT_MS }, async () => {
+  const page = await newNoScriptPage(browser, { baseURL: origin });
+  try {
+    await page.goto('/clean');
+    assert.equal(await scriptsRun(page), false, 'scripts are off');
+    await checkA11y(page, 'clean page without JavaScript');
+    assert.equal(await scriptsRun(page), false, 'scripts are off again after the check');
+    await page.goto('/broken');
+    await assert.rejects(checkA11y(page, 'broken page without JavaScript'), /image-alt \[critical\]/);
+    assert.equal(await scriptsRun(page), false, 'scripts stay off after a failed check');
+  } finally {
+    await page.context().close();
+  }
+  const { context, page: normal } = await openPage();
+  try {
+    await normal.goto('/clean');
+    assert.equal(await scriptsRun(normal), true, 'an ordinary page runs scripts (the probe itself works)');
   } finally {
     await context.close();
   }

@@ -393,7 +393,10 @@ async fn item_page_with(
             .is_some_and(|u| p.allowed(Permission::HandleCases, uuid::Uuid::parse_str(u).ok()));
     render_status(
         &ItemPage {
-            page: PageCtx::new(ctx, "item-title"),
+            page: PageCtx {
+                title: format!("{} {}", t.t("item-title"), item.item_ref),
+                ..PageCtx::new(ctx, "item-title")
+            },
             section: "incoming",
             me: p.user.id.clone(),
             item,

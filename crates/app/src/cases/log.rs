@@ -20,6 +20,13 @@ pub fn append(
     details: serde_json::Value,
     now: i64,
 ) -> Result<i64, AppError> {
+    // KPA art. 66a § 2 names the person (imię i nazwisko), not a login.
+    let label = match actor.id() {
+        Some(id) => ratusz_store::accounts::user(conn, tenant_id, id)?
+            .map(|u| format!("{} ({})", u.display_name, u.email))
+            .unwrap_or_else(|| actor.label().to_owned()),
+        None => actor.label().to_owned(),
+    };
     Ok(repo::append_log(
         conn,
         &CaseLogRow {
@@ -29,7 +36,7 @@ pub fn append(
             seq: 0,
             at: now,
             actor_id: actor.id().map(str::to_owned),
-            actor_label: actor.label().to_owned(),
+            actor_label: label,
             action: action.to_owned(),
             document_id: document_id.map(str::to_owned),
             details: details.to_string(),
