@@ -61,6 +61,15 @@ fn unique(prefix: &str) -> String {
 }
 
 impl TestDb {
+    /// [`test_settings`] with files (blobs) under this database's temporary directory, removed
+    /// with it.
+    pub fn settings(&self) -> Settings {
+        Settings {
+            data_dir: self.dir.join("app-data"),
+            ..test_settings()
+        }
+    }
+
     pub fn new(engine: Engine) -> Self {
         let dir = std::env::temp_dir().join(unique("ratusz_it"));
         std::fs::create_dir_all(&dir).expect("temp dir");
@@ -152,7 +161,7 @@ impl TestServer {
 
     pub fn start_with(engine: Engine, web: ratusz_web::WebConfig) -> Self {
         let db = TestDb::new(engine);
-        let app = App::new(db.store(), Arc::new(SystemClock), test_settings());
+        let app = App::new(db.store(), Arc::new(SystemClock), db.settings());
         let demo = app.ensure_demo(&[]).expect("demo");
         let other = app
             .create_tenant(
@@ -600,7 +609,7 @@ impl TestDb {
 
     /// An app over this database (migrating it if needed) with the test settings.
     pub fn app(&self) -> App {
-        App::new(self.store(), Arc::new(SystemClock), test_settings())
+        App::new(self.store(), Arc::new(SystemClock), self.settings())
     }
 }
 
