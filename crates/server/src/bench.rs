@@ -2,6 +2,9 @@
 //! measures requests per second and p50/p99 latency of `/healthz` and of an authenticated API
 //! read (`/api/v1/me` with a bearer token), and the server's idle and loaded memory (RSS).
 //! Figures are printed, never asserted: speed is not a test.
+//!
+//! `ratusz bench seed` and `ratusz bench registry` (in `bench_registry.rs`): the EZD registry
+//! with a million cases.
 
 use anyhow::{Context, anyhow};
 use clap::Subcommand;
@@ -11,6 +14,9 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::config::Config;
+
+#[path = "bench_registry.rs"]
+mod registry;
 
 #[derive(Subcommand, Debug)]
 pub enum BenchCmd {
@@ -25,6 +31,44 @@ pub enum BenchCmd {
         /// Port for the child server.
         #[arg(long, default_value_t = 18_080)]
         port: u16,
+    },
+    /// Fill the configured database with generated cases of the demo municipality (units GK,
+    /// OR, USC, FN; three documents each), for `bench registry`.
+    Seed {
+        /// Cases to add.
+        #[arg(long, default_value_t = 100_000)]
+        cases: u64,
+        /// The municipality (created as the demo when missing).
+        #[arg(long, default_value = "przykladowo")]
+        tenant: String,
+        /// Cases per transaction.
+        #[arg(long, default_value_t = 2_000)]
+        batch: usize,
+        /// Seed of the generator (the same seed gives the same data).
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+    },
+    /// Opening cases, "my work", the case view and search on the configured (seeded) database.
+    Registry {
+        /// The municipality.
+        #[arg(long, default_value = "przykladowo")]
+        tenant: String,
+        /// Least seconds per latency measurement.
+        #[arg(long, default_value_t = 3)]
+        seconds: u64,
+        /// Least calls per latency measurement.
+        #[arg(long, default_value_t = 1_000)]
+        samples: usize,
+        /// Cases to open per run (one thread, then 4 and 8 threads); 0 skips opening.
+        #[arg(long, default_value_t = 2_000)]
+        opens: usize,
+        /// Rebuild the search index instead of catching up with the change log.
+        #[arg(long)]
+        reindex: bool,
+        /// Skip the search index and the search measurement (the index is the same tantivy
+        /// index on either engine; building it from a large PostgreSQL database takes long).
+        #[arg(long, conflicts_with = "reindex")]
+        skip_search: bool,
     },
 }
 
@@ -137,12 +181,41 @@ async fn load(
     })
 }
 
-pub fn run(cmd: BenchCmd, _cfg: &Config) -> anyhow::Result<ExitCode> {
-    let BenchCmd::Http {
-        seconds,
-        connections,
-        port,
-    } = cmd;
+pub fn run(cmd: BenchCmd, cfg: &Config) -> anyhow::Result<ExitCode> {
+    match cmd {
+        BenchCmd::Http {
+            seconds,
+            connections,
+            port,
+        } => http(seconds, connections, port),
+        BenchCmd::Seed {
+            cases,
+            tenant,
+            batch,
+            seed,
+        } => registry::seed(cfg, cases, &tenant, batch, seed),
+        BenchCmd::Registry {
+            tenant,
+            seconds,
+            samples,
+            opens,
+            reindex,
+            skip_search,
+        } => registry::registry(
+            cfg,
+            &tenant,
+            registry::Options {
+                seconds,
+                samples,
+                opens,
+                reindex,
+                skip_search,
+            },
+        ),
+    }
+}
+
+fn http(seconds: u64, connections: usize, port: u16) -> anyhow::Result<ExitCode> {
     let exe = std::env::current_exe().context("locating the ratusz binary")?;
     let dir = std::env::temp_dir().join(format!("ratusz-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;

@@ -9,6 +9,8 @@ use crate::{Db, Result};
 
 pub const OPEN: &str = "open";
 pub const CLOSED: &str = "closed";
+/// Every status but closed (`ratusz_core::cases::CaseStatus`; a test keeps the two in step).
+pub const NOT_CLOSED: [&str; 3] = ["open", "suspended", "awaiting_party"];
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, Serialize)]
 #[diesel(table_name = cases)]
@@ -115,7 +117,9 @@ pub fn open_for_handler(
     Ok(cases::table
         .filter(cases::tenant_id.eq(tenant_id))
         .filter(cases::handler_id.eq(handler_id))
-        .filter(cases::status.ne(CLOSED))
+        // An IN list (not `<> 'closed'`) lets the (tenant, handler, status, due) index bound
+        // the scan to the open cases instead of the handler's whole history.
+        .filter(cases::status.eq_any(NOT_CLOSED))
         .order((
             cases::due_date.is_null(),
             cases::due_date.asc(),

@@ -15,6 +15,7 @@ pub mod mail;
 pub mod registry;
 pub mod schema;
 pub mod search;
+pub mod seed;
 pub mod tenants;
 
 pub use db::{DatabaseUrl, Db, Engine, Store, write_tx};

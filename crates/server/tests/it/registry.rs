@@ -975,3 +975,14 @@ both_engines!(
         assert!(!work.iter().any(|w| w.id == item.id));
     }
 );
+
+#[test]
+fn the_store_knows_every_open_case_status() {
+    use ratusz_core::cases::CaseStatus;
+    let open: Vec<&str> = CaseStatus::ALL
+        .iter()
+        .filter(|s| **s != CaseStatus::Closed)
+        .map(|s| s.as_str())
+        .collect();
+    assert_eq!(open, ratusz_app::store::cases::NOT_CLOSED);
+}
