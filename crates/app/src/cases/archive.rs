@@ -309,7 +309,7 @@ impl App {
             "tenant_id": t.tenant_id,
             "unit_id": t.unit_id,
             "transfer_number": t.number,
-            "created_at": ratusz_store::from_ts(t.created_at).to_string(),
+            "created_at": rfc3339(t.created_at),
             "cases": cases.iter().map(|c| c.sign.clone()).collect::<Vec<_>>(),
         });
         zip.start_file("manifest.json", opts).map_err(zerr)?;
@@ -367,7 +367,7 @@ impl App {
             for l in &view.log {
                 logw.write_record([
                     l.seq.to_string(),
-                    ratusz_store::from_ts(l.at).to_string(),
+                    rfc3339(l.at),
                     l.actor_label.clone(),
                     l.action.clone(),
                     l.document_id.clone().unwrap_or_default(),
@@ -393,7 +393,7 @@ impl App {
                     zip.write_all(&bytes).map_err(ioerr)?;
                     docs_meta.push(json!({"document_id": d.document.id, "title": d.document.title, "kind": d.document.kind,
                         "status": d.document.status, "version": v.version, "file": name, "media_type": v.media_type,
-                        "size": v.size, "sha256": v.sha256, "created_at": ratusz_store::from_ts(v.created_at).to_string()}));
+                        "size": v.size, "sha256": v.sha256, "created_at": rfc3339(v.created_at)}));
                 }
             }
             zip.start_file(format!("{dir}/dokumenty.json"), opts)
@@ -424,7 +424,7 @@ impl App {
                 .unwrap_or_default();
             w.write_record([
                 l.seq.to_string(),
-                ratusz_store::from_ts(l.at).to_string(),
+                rfc3339(l.at),
                 l.actor_label.clone(),
                 l.action.clone(),
                 doc,
@@ -437,4 +437,11 @@ impl App {
             .map_err(|e| AppError::Internal(format!("csv: {e}")))?;
         String::from_utf8(bytes).map_err(|e| AppError::Internal(format!("csv: {e}")))
     }
+}
+
+/// An instant as RFC 3339 in UTC (`2026-11-23T10:05:30.123456Z`), the format archives expect.
+fn rfc3339(us: i64) -> String {
+    ratusz_store::from_ts(us)
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
 }
