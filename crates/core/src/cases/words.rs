@@ -1,62 +1,13 @@
 //! Dates, counts and terms in words, Polish and English, for explanations.
 //!
-//! A copy of the calendar's private helpers (`calendar::words`), kept here so that this module
-//! does not widen the calendar's API.
+//! Dates come from `calendar::words`; the counts and terms here take the u64 day counts the
+//! case clock works in.
 
 use crate::calendar::Term;
-use time::{Date, Month, Weekday};
+use time::Date;
 
-fn weekday_pl(day: Weekday) -> &'static str {
-    match day {
-        Weekday::Monday => "poniedziałek",
-        Weekday::Tuesday => "wtorek",
-        Weekday::Wednesday => "środa",
-        Weekday::Thursday => "czwartek",
-        Weekday::Friday => "piątek",
-        Weekday::Saturday => "sobota",
-        Weekday::Sunday => "niedziela",
-    }
-}
-
-/// Month names in the genitive, as in "7 grudnia 2026 r.".
-fn month_genitive_pl(month: Month) -> &'static str {
-    match month {
-        Month::January => "stycznia",
-        Month::February => "lutego",
-        Month::March => "marca",
-        Month::April => "kwietnia",
-        Month::May => "maja",
-        Month::June => "czerwca",
-        Month::July => "lipca",
-        Month::August => "sierpnia",
-        Month::September => "września",
-        Month::October => "października",
-        Month::November => "listopada",
-        Month::December => "grudnia",
-    }
-}
-
-/// "poniedziałek, 7 grudnia 2026 r."
-pub(super) fn date_pl(date: Date) -> String {
-    format!(
-        "{}, {} {} {} r.",
-        weekday_pl(date.weekday()),
-        date.day(),
-        month_genitive_pl(date.month()),
-        date.year()
-    )
-}
-
-/// "Monday, 7 December 2026"
-pub(super) fn date_en(date: Date) -> String {
-    format!(
-        "{}, {} {} {}",
-        date.weekday(),
-        date.day(),
-        date.month(),
-        date.year()
-    )
-}
+/// "poniedziałek, 7 grudnia 2026 r." and "Monday, 7 December 2026": the calendar's own wording.
+pub(super) use crate::calendar::words::{date_en, date_pl};
 
 /// The Polish plural form for `n`: 1 → `one`, 2–4 (not 12–14) → `few`, otherwise `many`.
 pub(super) fn plural_pl(
@@ -115,12 +66,7 @@ pub(super) fn term_en(term: Term) -> String {
 
 /// "7 grudnia 2026 r." (no weekday, for ranges).
 pub(super) fn day_pl(date: Date) -> String {
-    format!(
-        "{} {} {} r.",
-        date.day(),
-        month_genitive_pl(date.month()),
-        date.year()
-    )
+    crate::calendar::words::letter_date_pl(date)
 }
 
 /// "7 December 2026" (no weekday, for ranges).
