@@ -146,6 +146,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn no_message_is_defined_twice() {
+        for (lang, src) in [
+            ("pl", include_str!("../locales/pl/main.ftl")),
+            ("en", include_str!("../locales/en/main.ftl")),
+        ] {
+            let mut seen = std::collections::BTreeSet::new();
+            let dupes: Vec<&str> = src
+                .lines()
+                .filter_map(|l| l.split_once(" = ").map(|(id, _)| id))
+                .filter(|id| !id.starts_with([' ', '#', '-']) && !seen.insert(*id))
+                .collect();
+            assert!(dupes.is_empty(), "{lang}: defined twice: {dupes:?}");
+        }
+    }
+
+    #[test]
     fn both_languages_have_the_same_messages() {
         assert_eq!(missing_ids(), Vec::<String>::new());
     }

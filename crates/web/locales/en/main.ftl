@@ -359,7 +359,6 @@ field-paper-original = The paper original goes to the paper store
 field-notes = Notes
 field-files = Scans and files
 files-hint = Allowed: PDF, PNG, JPEG, TIFF, TXT, XML, ODT, DOCX; each file up to { $mb } MB.
-field-unit = Unit
 field-handler = Handler
 field-manner = Manner
 field-deadline = Deadline

@@ -359,7 +359,6 @@ field-paper-original = Oryginał papierowy trafia do składu chronologicznego
 field-notes = Uwagi
 field-files = Skany i pliki
 files-hint = Dopuszczalne: PDF, PNG, JPEG, TIFF, TXT, XML, ODT, DOCX; każdy plik do { $mb } MB.
-field-unit = Komórka
 field-handler = Prowadzący
 field-manner = Sposób załatwienia
 field-deadline = Termin
