@@ -9,7 +9,8 @@ use diesel::sql_types::{BigInt, Text};
 use serde::Serialize;
 
 use crate::schema::{
-    archive_transfers, assignments, file_classes, incoming_items, outgoing_items, search_changes,
+    archive_transfers, assignments, cases, file_classes, incoming_items, outgoing_items,
+    search_changes,
 };
 use crate::{Db, Result};
 
@@ -273,15 +274,18 @@ pub fn set_incoming_assignee(
     Ok(())
 }
 
-pub fn set_incoming_case(conn: &mut Db, tenant_id: &str, id: &str, case_id: &str) -> Result<()> {
-    diesel::update(
+/// Puts an item into a case. Only an item that is in no case yet changes (an item belongs to
+/// one case); returns whether it did, so that two concurrent joins cannot both succeed.
+pub fn set_incoming_case(conn: &mut Db, tenant_id: &str, id: &str, case_id: &str) -> Result<bool> {
+    let n = diesel::update(
         incoming_items::table
             .filter(incoming_items::tenant_id.eq(tenant_id))
-            .filter(incoming_items::id.eq(id)),
+            .filter(incoming_items::id.eq(id))
+            .filter(incoming_items::case_id.is_null()),
     )
     .set(incoming_items::case_id.eq(case_id))
     .execute(conn)?;
-    Ok(())
+    Ok(n == 1)
 }
 
 // ---- assignments ----
@@ -400,6 +404,62 @@ pub struct OutgoingFilter {
     pub method: Option<String>,
     pub case_id: Option<String>,
     pub text: Option<String>,
+    /// Only items of cases in these units (`None`: all units).
+    pub units: Option<Vec<String>>,
+}
+
+/// An outgoing register row with the sign and visibility facts of its case.
+#[derive(Debug, Clone, Serialize)]
+pub struct OutgoingListRow {
+    #[serde(flatten)]
+    pub item: OutgoingItemRow,
+    pub case_sign: String,
+    #[serde(skip)]
+    pub case_unit_id: String,
+    #[serde(skip)]
+    pub case_access_level: String,
+    #[serde(skip)]
+    pub case_handler_id: Option<String>,
+}
+
+/// The outgoing register with case signs: the page's rows and then one query for their cases.
+pub fn list_outgoing_with_cases(
+    conn: &mut Db,
+    tenant_id: &str,
+    f: &OutgoingFilter,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<OutgoingListRow>> {
+    let rows = list_outgoing(conn, tenant_id, f, limit, offset)?;
+    let ids: Vec<&str> = rows.iter().map(|r| r.case_id.as_str()).collect();
+    let found: Vec<(String, String, String, String, Option<String>)> = cases::table
+        .filter(cases::tenant_id.eq(tenant_id))
+        .filter(cases::id.eq_any(ids))
+        .select((
+            cases::id,
+            cases::sign,
+            cases::unit_id,
+            cases::access_level,
+            cases::handler_id,
+        ))
+        .load(conn)?;
+    let by_id: std::collections::HashMap<String, (String, String, String, Option<String>)> = found
+        .into_iter()
+        .map(|(id, sign, unit, access, handler)| (id, (sign, unit, access, handler)))
+        .collect();
+    Ok(rows
+        .into_iter()
+        .filter_map(|item| {
+            let (sign, unit, access, handler) = by_id.get(&item.case_id)?.clone();
+            Some(OutgoingListRow {
+                item,
+                case_sign: sign,
+                case_unit_id: unit,
+                case_access_level: access,
+                case_handler_id: handler,
+            })
+        })
+        .collect())
 }
 
 pub fn list_outgoing(
@@ -421,13 +481,29 @@ pub fn list_outgoing(
     if let Some(c) = &f.case_id {
         q = q.filter(outgoing_items::case_id.eq(c.clone()));
     }
+    if let Some(units) = &f.units {
+        q = q.filter(
+            outgoing_items::case_id.eq_any(
+                cases::table
+                    .filter(cases::tenant_id.eq(tenant_id))
+                    .filter(cases::unit_id.eq_any(units.clone()))
+                    .select(cases::id),
+            ),
+        );
+    }
     if let Some(t) = &f.text {
         let pattern = format!("%{}%", escape_like(t));
         q = q.filter(
             outgoing_items::addressee_name
                 .like(pattern.clone())
                 .escape('\\')
-                .or(outgoing_items::item_ref.like(pattern).escape('\\')),
+                .or(outgoing_items::item_ref.like(pattern.clone()).escape('\\'))
+                .or(outgoing_items::case_id.eq_any(
+                    cases::table
+                        .filter(cases::tenant_id.eq(tenant_id))
+                        .filter(cases::sign.like(pattern).escape('\\'))
+                        .select(cases::id),
+                )),
         );
     }
     Ok(

@@ -598,6 +598,7 @@ pub struct ApiDoc;
         registry_api::incoming_list,
         registry_api::incoming_get,
         registry_api::incoming_assign,
+        registry_api::incoming_join,
         registry_api::case_create,
         registry_api::case_get,
         registry_api::case_action,
@@ -614,6 +615,7 @@ pub struct ApiDoc;
         registry_api::DocumentActionIn,
         ratusz_app::registry::incoming::IncomingInput,
         ratusz_app::registry::assign::AssignInput,
+        registry_api::JoinIn,
         ratusz_app::cases::OpenCaseInput
     ))
 )]
@@ -645,6 +647,10 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/api/v1/incoming/{id}/assign",
             axum::routing::post(registry_api::incoming_assign),
+        )
+        .route(
+            "/api/v1/incoming/{id}/join",
+            axum::routing::post(registry_api::incoming_join),
         )
         .route("/api/v1/outgoing", get(registry_api::outgoing_list))
         .route("/api/v1/work", get(registry_api::work))

@@ -142,6 +142,7 @@ pub fn router(app: App, cfg: WebConfig) -> Router {
         .route("/panel/incoming/new", get(registry::incoming_new))
         .route("/panel/incoming/{id}", get(registry::item_page))
         .route("/panel/incoming/{id}/assign", post(registry::item_assign))
+        .route("/panel/incoming/{id}/join", post(registry::item_join))
         .route(
             "/panel/incoming/{id}/files",
             post(registry::item_files).layer(upload_limit),

@@ -12,7 +12,7 @@ use ratusz_app::registry::incoming::IncomingInput;
 use ratusz_app::registry::kinds::{AccessLevel, Channel, ItemKind, Manner};
 use ratusz_app::store::casefiles::DocumentRow;
 use ratusz_app::store::registry::{
-    AssignmentRow, FileClassRow, IncomingFilter, IncomingItemRow, OutgoingFilter, OutgoingItemRow,
+    AssignmentRow, FileClassRow, IncomingFilter, IncomingItemRow, OutgoingFilter, OutgoingListRow,
 };
 use ratusz_app::store::search::SearchHit;
 use ratusz_app::store::tenants::UnitRow;
@@ -288,6 +288,7 @@ struct ItemPage {
     kinds: Vec<Opt>,
     can_assign: bool,
     can_open_case: bool,
+    can_join: bool,
     me: String,
     errors: FormErrors,
     notice: Option<String>,
@@ -386,6 +387,10 @@ async fn item_page_with(
         .grants
         .iter()
         .any(|g| g.role.grants(Permission::AssignItems));
+    let can_join = item.case_id.is_none()
+        && p.grants
+            .iter()
+            .any(|g| g.role.grants(Permission::HandleCases));
     let can_open_case = item.case_id.is_none()
         && item
             .unit_id
@@ -411,6 +416,7 @@ async fn item_page_with(
             kinds: procedure_opts(&t),
             can_assign,
             can_open_case,
+            can_join,
             errors,
             notice,
         },
@@ -478,16 +484,27 @@ pub async fn item_assign(
     };
     let input = form.input();
     let id2 = id.clone();
-    match state
+    let result = state
         .app
         .blocking(move |a| a.assign_item(&p, &id2, &input))
         .await
-    {
-        Ok(_) => Ok(see_other(&format!("/panel/incoming/{id}?assigned=1"))),
+        .map(|_| format!("/panel/incoming/{id}?assigned=1"));
+    item_outcome(&state, &ctx, id, result).await
+}
+
+/// After an action on an item: to `Ok`'s page, or the item page again with the field errors.
+async fn item_outcome(
+    state: &AppState,
+    ctx: &Ctx,
+    id: String,
+    result: Result<String, AppError>,
+) -> Result<Response, PageError> {
+    match result {
+        Ok(to) => Ok(see_other(&to)),
         Err(AppError::Invalid(errs)) => {
             item_page_with(
-                &state,
-                &ctx,
+                state,
+                ctx,
                 id,
                 FormErrors::new(&errs, ctx.lang),
                 None,
@@ -497,6 +514,33 @@ pub async fn item_assign(
         }
         Err(e) => Err(ctx.fail(e)),
     }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct JoinForm {
+    csrf: String,
+    case_sign: String,
+}
+
+/// Joins the item to an existing case given by its sign.
+pub async fn item_join(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PagePath(id): PagePath,
+    FormData(form): FormData<JoinForm>,
+) -> Result<Response, PageError> {
+    let p = match gate_post(&ctx, &form.csrf, Permission::UsePanel)? {
+        Ok(p) => p,
+        Err(r) => return Ok(r),
+    };
+    let id2 = id.clone();
+    let result = state
+        .app
+        .blocking(move |a| a.join_item(&p, &id2, &form.case_sign))
+        .await
+        .map(|case| format!("/panel/cases/{}?done=item-joined", case.id));
+    item_outcome(&state, &ctx, id, result).await
 }
 
 pub async fn item_files(
@@ -575,9 +619,10 @@ pub async fn assignment_change(
 struct OutgoingList {
     page: PageCtx,
     section: &'static str,
-    items: Vec<OutgoingItemRow>,
+    items: Vec<OutgoingListRow>,
     q: RegisterQuery,
     methods: Vec<Opt>,
+    next_offset: Option<i64>,
 }
 
 pub async fn outgoing_list(
@@ -595,6 +640,7 @@ pub async fn outgoing_list(
             .map(|m| m.as_str().to_owned()),
         text: Some(q.q.trim().to_owned()).filter(|s| !s.is_empty() && s.len() < 200),
         case_id: None,
+        units: None,
     };
     let offset = q.offset.max(0);
     let items = state
@@ -606,6 +652,7 @@ pub async fn outgoing_list(
     render(&OutgoingList {
         page: PageCtx::new(&ctx, "outgoing-title"),
         section: "outgoing",
+        next_offset: (items.len() as i64 == PAGE_SIZE).then_some(offset + PAGE_SIZE),
         items,
         q,
         methods: opts(

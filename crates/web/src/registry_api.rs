@@ -164,6 +164,30 @@ pub async fn incoming_assign(
     Ok(created(row))
 }
 
+#[derive(Deserialize, ToSchema)]
+pub struct JoinIn {
+    /// The sign of an open case, e.g. `GK.6733.5.2026`.
+    pub case_sign: String,
+}
+
+/// Joins a further incoming item (a reply, a supplement) to an existing open case.
+#[utoipa::path(post, path = "/api/v1/incoming/{id}/join", tag = "registry", security(("bearer" = [])), request_body = JoinIn,
+    responses((status = 200, description = "The case the item joined"), (status = 422, body = crate::errors::ApiErrorBody)))]
+pub async fn incoming_join(
+    State(state): State<AppState>,
+    api: Api,
+    ApiPath(id): ApiPath,
+    ApiJson(body): ApiJson<JoinIn>,
+) -> Result<Response, ApiError> {
+    let p = api.principal.clone();
+    let case = state
+        .app
+        .blocking(move |a| a.join_item(&p, &id, &body.case_sign))
+        .await
+        .map_err(fail(&api))?;
+    Ok(Json(case).into_response())
+}
+
 /// Opens a case; the sign is generated.
 #[utoipa::path(post, path = "/api/v1/cases", tag = "cases", security(("bearer" = [])), request_body = OpenCaseInput,
     responses((status = 201, description = "The case"), (status = 422, body = crate::errors::ApiErrorBody)))]
@@ -311,6 +335,7 @@ pub async fn outgoing_list(
         method: q.channel,
         case_id: None,
         text: q.q,
+        units: None,
     };
     let rows = state
         .app

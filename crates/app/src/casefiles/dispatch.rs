@@ -6,7 +6,7 @@ use ratusz_core::roles::Permission;
 use ratusz_documents::LetterPdf;
 use ratusz_store::casefiles::{self as repo, DocumentRow, DocumentVersionRow};
 use ratusz_store::new_id;
-use ratusz_store::registry::{self as reg, OutgoingFilter, OutgoingItemRow};
+use ratusz_store::registry::{self as reg, OutgoingFilter, OutgoingItemRow, OutgoingListRow};
 use serde_json::json;
 
 use crate::accounts::Principal;
@@ -204,13 +204,19 @@ impl App {
     pub fn outgoing_register(
         &self,
         p: &Principal,
-        filter: OutgoingFilter,
+        mut filter: OutgoingFilter,
         limit: i64,
         offset: i64,
-    ) -> Result<Vec<OutgoingItemRow>, AppError> {
+    ) -> Result<Vec<OutgoingListRow>, AppError> {
         require(p, Permission::UsePanel, None)?;
+        let wide = p.allowed(Permission::ReadRegisters, None);
+        let scope = Scope::of(p);
+        if !wide {
+            // Units in SQL so that pages stay full; restricted cases are checked per row.
+            filter.units = scope.units.clone();
+        }
         let rows = self.store.read(|c| {
-            Ok::<_, AppError>(reg::list_outgoing(
+            Ok::<_, AppError>(reg::list_outgoing_with_cases(
                 c,
                 &p.tenant_id,
                 &filter,
@@ -218,18 +224,18 @@ impl App {
                 offset.max(0),
             )?)
         })?;
-        if p.allowed(Permission::ReadRegisters, None) {
+        if wide {
             return Ok(rows);
         }
-        let scope = Scope::of(p);
-        let mut out = Vec::new();
-        for r in rows {
-            if let Ok(case) = self.case(p, &r.case_id)
-                && scope.covers(&case.unit_id)
-            {
-                out.push(r);
-            }
-        }
-        Ok(out)
+        Ok(rows
+            .into_iter()
+            .filter(|r| {
+                scope.sees(
+                    Some(&r.case_unit_id),
+                    &r.case_access_level,
+                    r.case_handler_id.as_deref(),
+                )
+            })
+            .collect())
     }
 }

@@ -87,6 +87,44 @@ pub fn lock_for_handling(conn: &mut Db, p: &Principal, id: &str) -> Result<CaseR
     Ok(case)
 }
 
+/// Puts a registered item and its files into a case, with the case-log entry and the search
+/// changes, inside the caller's transaction. Fails when the item is already in a case (also
+/// when a concurrent join got there first).
+pub(crate) fn join_item_in(
+    conn: &mut Db,
+    actor: &crate::audit::Actor,
+    item: &reg::IncomingItemRow,
+    case: &CaseRow,
+    now: i64,
+) -> Result<usize, AppError> {
+    if !reg::set_incoming_case(conn, &case.tenant_id, &item.id, &case.id)? {
+        return Err(already_in_case());
+    }
+    let docs =
+        ratusz_store::casefiles::attach_item_to_case(conn, &case.tenant_id, &item.id, &case.id)?;
+    log::append(
+        conn,
+        &case.tenant_id,
+        &case.id,
+        actor,
+        "item.joined",
+        None,
+        json!({"item_ref": item.item_ref, "documents": docs}),
+        now,
+    )?;
+    reg::record_change(conn, &case.tenant_id, "item", &item.id, now)?;
+    Ok(docs)
+}
+
+fn already_in_case() -> AppError {
+    AppError::field(
+        "incoming_item_id",
+        "already-in-case",
+        "To pismo jest już w sprawie; otwórz tamtą sprawę.",
+        "This item is already in a case; open that case instead.",
+    )
+}
+
 /// Refuses changes to a closed case (reopen it first).
 pub fn ensure_open(case: &CaseRow) -> Result<(), AppError> {
     if case.status == CaseStatus::Closed.as_str() {
@@ -175,7 +213,7 @@ impl App {
                                 f.0.push(FieldError::new(
                                     "incoming_item_id",
                                     "already-in-case",
-                                    "To pismo jest już w sprawie; dołącz nowe pismo albo otwórz tamtą sprawę.",
+                                    "To pismo jest już w sprawie; otwórz tamtą sprawę.",
                                     "This item is already in a case; open that case instead.",
                                 ));
                             }
@@ -322,19 +360,7 @@ impl App {
                 now,
             )?;
             if let Some(i) = &item {
-                reg::set_incoming_case(conn, &p.tenant_id, &i.id, &case.id)?;
-                let docs = ratusz_store::casefiles::attach_item_to_case(conn, &p.tenant_id, &i.id, &case.id)?;
-                log::append(
-                    conn,
-                    &p.tenant_id,
-                    &case.id,
-                    &p.actor(),
-                    "item.joined",
-                    None,
-                    json!({"item_ref": i.item_ref, "documents": docs}),
-                    now,
-                )?;
-                reg::record_change(conn, &p.tenant_id, "item", &i.id, now)?;
+                join_item_in(conn, &p.actor(), i, &case, now)?;
             }
             record(
                 conn,
@@ -350,6 +376,63 @@ impl App {
         })?;
         self.search_nudge();
         Ok(row)
+    }
+
+    /// Joins a further incoming item (the party's reply, a supplement, another letter in the
+    /// matter) to an existing open case given by its sign: the item and its files go into the
+    /// case file and the case log records it. One transaction.
+    pub fn join_item(
+        &self,
+        p: &Principal,
+        item_id: &str,
+        case_sign: &str,
+    ) -> Result<CaseRow, AppError> {
+        let now = self.now_ts();
+        let sign = case_sign.trim();
+        if sign.is_empty() {
+            return Err(AppError::field(
+                "case_sign",
+                "required",
+                "Wpisz znak sprawy, np. GK.6733.5.2026.",
+                "Enter the case sign, e.g. GK.6733.5.2026.",
+            ));
+        }
+        let unknown = || {
+            AppError::field(
+                "case_sign",
+                "unknown-case",
+                format!("Nie ma sprawy o znaku „{sign}” (albo nie masz do niej dostępu)."),
+                format!("There is no case with sign \"{sign}\" (or you cannot see it)."),
+            )
+        };
+        let target = self.case_by_sign(p, sign).map_err(|e| match e {
+            AppError::NotFound => unknown(),
+            e => e,
+        })?;
+        let case = self.store.write(|conn| {
+            let item = reg::incoming(conn, &p.tenant_id, item_id)?
+                .filter(|i| self.sees_item(p, i))
+                .ok_or(AppError::NotFound)?;
+            if item.case_id.is_some() {
+                return Err(already_in_case());
+            }
+            let case = lock_for_handling(conn, p, &target.id)?;
+            ensure_open(&case)?;
+            let docs = join_item_in(conn, &p.actor(), &item, &case, now)?;
+            record(
+                conn,
+                &p.tenant_id,
+                &p.actor(),
+                "case.item_joined",
+                ("case", Some(&case.id)),
+                json!({"item_ref": item.item_ref, "documents": docs}),
+                now,
+            )?;
+            reg::record_change(conn, &p.tenant_id, "case", &case.id, now)?;
+            Ok::<_, AppError>(case)
+        })?;
+        self.search_nudge();
+        Ok(case)
     }
 
     /// A case the principal may see.

@@ -274,6 +274,17 @@ both_engines!(
             "{}",
             out.body
         );
+        assert!(
+            out.body
+                .contains(&format!("<a href=\"/panel/cases/{case_id}\">{sign}</a>")),
+            "the register row names the case: {}",
+            out.body
+        );
+        // The register filters by case sign; another unit's clerk does not see GK's letters.
+        let by_sign = clerk.get(&format!("/panel/outgoing?q={}", urlencode(&sign)));
+        assert!(by_sign.body.contains(&format!("WYCH/{year}/000001")));
+        let other = s.staff(OR_CLERK).get("/panel/outgoing");
+        assert!(!other.body.contains(&format!("WYCH/{year}/000001")));
         let r = clerk.submit(
             &format!("/panel/cases/{case_id}"),
             &format!("/panel/cases/{case_id}/close"),
@@ -975,6 +986,121 @@ both_engines!(
         assert!(!work.iter().any(|w| w.id == item.id));
     }
 );
+
+both_engines!(a_reply_joins_the_existing_case_with_its_files, |engine| {
+    let s = TestServer::start(engine);
+    let gk = unit_id(&s, "GK");
+    let clerk_p = principal(&s, GK_CLERK);
+    let case = s
+        .app
+        .open_case(
+            &clerk_p,
+            &OpenCaseInput {
+                unit_id: gk.clone(),
+                class_symbol: leaf_class(&s, "7"),
+                procedure_kind: "administrative".into(),
+                title: "Zajęcie pasa drogowego".into(),
+                party_name: "Jan Kowalski".into(),
+                ..Default::default()
+            },
+        )
+        .expect("open");
+
+    // The party's reply arrives on paper with a scan; the desk registers it.
+    let desk = s.staff(REGISTRAR);
+    let reply = register_letter(&desk, "Uzupełnienie wniosku – mapa sytuacyjna");
+    let desk_p = principal(&s, REGISTRAR);
+    let to_clerk = ratusz_app::registry::assign::AssignInput {
+        unit_id: gk.clone(),
+        handler_id: user_id(&s, GK_CLERK),
+        ..Default::default()
+    };
+    s.app
+        .assign_item(&desk_p, &reply, &to_clerk)
+        .expect("assign");
+
+    // The desk cannot handle GK cases: joining is not offered and is refused.
+    let page = desk.get(&format!("/panel/incoming/{reply}"));
+    assert!(!page.body.contains("/join\""), "{}", page.body);
+    let r = desk.submit(
+        &format!("/panel/incoming/{reply}"),
+        &format!("/panel/incoming/{reply}/join"),
+        &[("case_sign", &case.sign)],
+    );
+    assert!(
+        r.status == 403 || r.status == 422,
+        "registrar joining: {} {}",
+        r.status,
+        r.body
+    );
+
+    // The clerk joins it by the case sign; a wrong sign gets a message on the field.
+    let clerk = s.staff(GK_CLERK);
+    let r = clerk.submit(
+        &format!("/panel/incoming/{reply}"),
+        &format!("/panel/incoming/{reply}/join"),
+        &[("case_sign", "GK.9999.1.1999")],
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("Nie ma sprawy o znaku"), "{}", r.body);
+    let r = clerk.submit(
+        &format!("/panel/incoming/{reply}"),
+        &format!("/panel/incoming/{reply}/join"),
+        &[("case_sign", &format!(" {} ", case.sign))],
+    );
+    assert_eq!(r.status, 303, "join: {}", r.body);
+    assert_eq!(id_after(&r.location, "/panel/cases/"), case.id);
+
+    let view = s.app.case_view(&clerk_p, &case.id).expect("view");
+    assert!(
+        view.documents
+            .iter()
+            .any(|d| d.document.title == "skan.png"),
+        "the scan is in the case file: {:?}",
+        view.documents
+    );
+    let joined = view
+        .log
+        .iter()
+        .find(|l| l.action == "item.joined")
+        .expect("logged");
+    assert!(joined.details.contains("RPW/"), "{}", joined.details);
+    let item = s.app.incoming_item(&clerk_p, &reply).expect("item");
+    assert_eq!(item.case_id.as_deref(), Some(case.id.as_str()));
+
+    // Joining again (or to another case) is refused: an item belongs to one case.
+    let err = s
+        .app
+        .join_item(&clerk_p, &reply, &case.sign)
+        .expect_err("twice");
+    assert!(format!("{err:?}").contains("already-in-case"), "{err:?}");
+
+    // The API does the same.
+    let second = register_letter(&desk, "Drugie uzupełnienie");
+    s.app
+        .assign_item(&desk_p, &second, &to_clerk)
+        .expect("assign");
+    let token = s.token(&s.demo_tenant, GK_CLERK, &["write"]);
+    let r = clerk.api_post(
+        &format!("/api/v1/incoming/{second}/join"),
+        Some(&token),
+        &serde_json::json!({"case_sign": case.sign}).to_string(),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains(&case.sign), "{}", r.body);
+
+    // A closed case takes no more items.
+    s.app.close_case(&clerk_p, &case.id, "").expect("close");
+    let third = register_letter(&desk, "Pismo po zakończeniu");
+    s.app
+        .assign_item(&desk_p, &third, &to_clerk)
+        .expect("assign");
+    let err = s
+        .app
+        .join_item(&clerk_p, &third, &case.sign)
+        .expect_err("closed");
+    assert!(format!("{err:?}").contains("closed"), "{err:?}");
+});
 
 #[test]
 fn the_store_knows_every_open_case_status() {
