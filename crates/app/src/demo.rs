@@ -182,6 +182,11 @@ impl App {
                 )?;
             }
         }
+        if self.services(&tenant.tenant_id, "", true)?.is_empty() {
+            for (_, source) in ratusz_core::eservices::DEMO_SERVICES {
+                self.import_service_as(&tenant.tenant_id, &actor, source)?;
+            }
+        }
         Ok(())
     }
 }

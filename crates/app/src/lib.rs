@@ -7,6 +7,7 @@ pub mod casefiles;
 pub mod cases;
 pub mod demo;
 pub mod error;
+pub mod eservices;
 pub mod jobs;
 pub mod mail;
 pub mod registry;

@@ -5,6 +5,7 @@
 pub mod calendar;
 pub mod cases;
 pub mod clock;
+pub mod eservices;
 pub mod letters;
 pub mod password;
 pub mod registry;

@@ -130,6 +130,29 @@ pub fn open_for_handler(
         .load(conn)?)
 }
 
+/// Open cases of these units that nobody handles yet (opened from the portal, or whose
+/// handler left), soonest due first: the managers' queue to assign.
+pub fn open_without_handler(
+    conn: &mut Db,
+    tenant_id: &str,
+    units: &[String],
+    limit: i64,
+) -> Result<Vec<CaseRow>> {
+    Ok(cases::table
+        .filter(cases::tenant_id.eq(tenant_id))
+        .filter(cases::unit_id.eq_any(units))
+        .filter(cases::handler_id.is_null())
+        .filter(cases::status.eq_any(NOT_CLOSED))
+        .order((
+            cases::due_date.is_null(),
+            cases::due_date.asc(),
+            cases::sign.asc(),
+        ))
+        .limit(limit)
+        .select(CaseRow::as_select())
+        .load(conn)?)
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct CaseFilter {
     pub units: Option<Vec<String>>,

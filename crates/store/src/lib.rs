@@ -10,6 +10,7 @@ pub mod blobs;
 pub mod casefiles;
 pub mod cases;
 pub mod db;
+pub mod eservices;
 pub mod jobs;
 pub mod mail;
 pub mod registry;

@@ -443,6 +443,67 @@ diesel::joinable!(user_roles -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(api_tokens -> users (user_id));
 
+diesel::table! {
+    eservices (id) {
+        id -> Text,
+        tenant_id -> Text,
+        slug -> Text,
+        name_pl -> Text,
+        name_en -> Text,
+        summary_pl -> Text,
+        summary_en -> Text,
+        life_situations -> Text,
+        search_text -> Text,
+        unit_id -> Text,
+        class_symbol -> Text,
+        definition -> Text,
+        published -> Bool,
+        version -> Integer,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    submission_drafts (id) {
+        id -> Text,
+        tenant_id -> Text,
+        user_id -> Text,
+        service_id -> Text,
+        answers -> Text,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    form_stashes (token_hash) {
+        token_hash -> Text,
+        tenant_id -> Text,
+        service_id -> Text,
+        answers -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    submissions (id) {
+        id -> Text,
+        tenant_id -> Text,
+        service_id -> Text,
+        service_version -> Integer,
+        user_id -> Text,
+        idempotency_key -> Text,
+        year -> Integer,
+        number -> BigInt,
+        receipt_number -> Text,
+        received_at -> BigInt,
+        content_sha256 -> Text,
+        receipt -> Text,
+        tracking_hash -> Text,
+        incoming_item_id -> Text,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     tenants,
     tenant_hosts,
@@ -474,4 +535,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     letter_templates,
     archive_transfers,
     search_changes,
+    eservices,
+    submission_drafts,
+    form_stashes,
+    submissions,
 );

@@ -621,9 +621,32 @@ pub struct ApiDoc;
 )]
 pub struct RegistryDoc;
 
+#[derive(OpenApi)]
+#[openapi(
+    paths(
+        crate::eservices::api::services,
+        crate::eservices::api::service,
+        crate::eservices::api::submit,
+        crate::eservices::api::save_draft,
+        crate::eservices::api::get_draft,
+        crate::eservices::api::matters,
+        crate::eservices::api::matter,
+        crate::eservices::api::receipt_pdf,
+        crate::eservices::api::status
+    ),
+    components(schemas(
+        crate::eservices::api::SubmissionIn,
+        crate::eservices::api::SubmittedFile,
+        crate::eservices::api::DraftIn,
+        crate::eservices::api::StatusIn
+    ))
+)]
+pub struct PortalDoc;
+
 pub async fn openapi() -> Response {
     let mut doc = ApiDoc::openapi();
     doc.merge(RegistryDoc::openapi());
+    doc.merge(PortalDoc::openapi());
     Json(doc).into_response()
 }
 
@@ -651,6 +674,25 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/api/v1/incoming/{id}/join",
             axum::routing::post(registry_api::incoming_join),
+        )
+        .route("/api/v1/services", get(crate::eservices::api::services))
+        .route(
+            "/api/v1/services/{slug}",
+            get(crate::eservices::api::service),
+        )
+        .route(
+            "/api/v1/services/{slug}/draft",
+            get(crate::eservices::api::get_draft).put(crate::eservices::api::save_draft),
+        )
+        .route("/api/v1/matters", get(crate::eservices::api::matters))
+        .route("/api/v1/matters/{id}", get(crate::eservices::api::matter))
+        .route(
+            "/api/v1/matters/{id}/receipt.pdf",
+            get(crate::eservices::api::receipt_pdf),
+        )
+        .route(
+            "/api/v1/status",
+            axum::routing::post(crate::eservices::api::status),
         )
         .route("/api/v1/outgoing", get(registry_api::outgoing_list))
         .route("/api/v1/work", get(registry_api::work))

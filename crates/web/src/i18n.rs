@@ -100,6 +100,19 @@ impl Tr {
         self.format(id, Some(&args))
     }
 
+    /// The message `id` with two arguments.
+    pub fn t2(&self, id: &str, n1: &str, v1: &str, n2: &str, v2: &str) -> String {
+        let mut args = FluentArgs::new();
+        args.set(n1.to_owned(), FluentValue::from(v1.to_owned()));
+        args.set(n2.to_owned(), FluentValue::from(v2.to_owned()));
+        self.format(id, Some(&args))
+    }
+
+    /// "pl" or "en", for texts that come in both languages from data (service definitions).
+    pub fn lang_code(&self) -> &'static str {
+        self.lang.code()
+    }
+
     fn format(&self, id: &str, args: Option<&FluentArgs>) -> String {
         let bundle = self.bundle();
         let Some(msg) = bundle.get_message(id) else {

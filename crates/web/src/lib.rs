@@ -8,6 +8,7 @@ pub mod audit;
 pub mod cases;
 pub mod ctx;
 pub mod errors;
+pub mod eservices;
 pub mod i18n;
 pub mod mail;
 pub mod ops;
@@ -131,6 +132,40 @@ pub fn router(app: App, cfg: WebConfig) -> Router {
         .route(
             "/panel/admin/tokens/{id}/revoke",
             post(accounts::tokens::tokens_revoke),
+        )
+        .route("/services", get(eservices::catalogue))
+        .route("/services/{slug}", get(eservices::card))
+        .route(
+            "/services/{slug}/apply",
+            get(eservices::apply_page)
+                .post(eservices::apply_submit)
+                .layer(upload_limit),
+        )
+        // In the API, but files ride in the JSON body: the upload limit, not the form one.
+        .route(
+            "/api/v1/services/{slug}/submissions",
+            post(eservices::api::submit).layer(upload_limit),
+        )
+        .route("/matters", get(eservices::matters))
+        .route("/matters/{id}", get(eservices::matter))
+        .route("/matters/{id}/receipt.pdf", get(eservices::receipt_pdf))
+        .route(
+            "/status",
+            get(eservices::status_page).post(eservices::status_check),
+        )
+        .route(
+            "/panel/admin/services",
+            get(eservices::admin::list)
+                .post(eservices::admin::import)
+                .layer(upload_limit),
+        )
+        .route(
+            "/panel/admin/services/{slug}/definition.toml",
+            get(eservices::admin::export),
+        )
+        .route(
+            "/panel/admin/services/{slug}/{action}",
+            post(eservices::admin::publish),
         )
         .route("/panel/work", get(registry::work_page))
         .route(

@@ -87,6 +87,106 @@ pub fn lock_for_handling(conn: &mut Db, p: &Principal, id: &str) -> Result<CaseR
     Ok(case)
 }
 
+/// A case to insert, already validated.
+pub(crate) struct NewCase<'a> {
+    pub unit: &'a ratusz_store::tenants::UnitRow,
+    pub class_symbol: &'a str,
+    pub kind: ProcedureKind,
+    pub complicated: bool,
+    pub title: String,
+    pub start: time::Date,
+    pub handler_id: Option<String>,
+    pub access: AccessLevel,
+    pub item: Option<&'a reg::IncomingItemRow>,
+    /// The applicant: name and address.
+    pub party: Option<(String, String)>,
+}
+
+/// Gives a validated case the next sign of its unit's case index for the class and year and
+/// writes it with its applicant, the item joining it and the case log, in the caller's
+/// transaction. The caller records the audit event and the case's search change.
+pub(crate) fn insert_case(
+    conn: &mut Db,
+    actor: &crate::audit::Actor,
+    opened_by: &str,
+    new: NewCase<'_>,
+    today: time::Date,
+    now: i64,
+) -> Result<CaseRow, AppError> {
+    let year = today.year();
+    let tenant_id = new.unit.tenant_id.clone();
+    let number = reg::next_number(
+        conn,
+        &tenant_id,
+        &format!("case:{}:{}:{year}", new.unit.id, new.class_symbol),
+    )?;
+    let sign = CaseSign {
+        unit: new.unit.symbol.clone(),
+        class: new.class_symbol.to_owned(),
+        number: u32::try_from(number).map_err(|_| AppError::Internal("case number".into()))?,
+        year,
+    }
+    .to_string();
+    let mut case = CaseRow {
+        id: new_id(),
+        tenant_id: tenant_id.clone(),
+        sign,
+        unit_id: new.unit.id.clone(),
+        class_symbol: new.class_symbol.to_owned(),
+        year,
+        number,
+        title: new.title,
+        procedure_kind: new.kind.as_str().into(),
+        complicated: new.complicated,
+        status: CaseStatus::Open.as_str().into(),
+        handler_id: new.handler_id,
+        opened_by: opened_by.to_owned(),
+        access_level: new.access.as_str().into(),
+        start_date: iso(new.start),
+        due_date: None,
+        extension_due: None,
+        extension_reason: None,
+        incoming_item_id: new.item.map(|i| i.id.clone()),
+        closed_on: None,
+        final_document_id: None,
+        transfer_id: None,
+        created_at: now,
+        updated_at: now,
+    };
+    case.due_date = deadlines::compute(&case, &[])?.due.map(iso);
+    repo::insert(conn, &case)?;
+    if let Some((name, address)) = new.party {
+        repo::insert_party(
+            conn,
+            &CasePartyRow {
+                id: new_id(),
+                tenant_id: tenant_id.clone(),
+                case_id: case.id.clone(),
+                role: "applicant".into(),
+                name,
+                address,
+                email: None,
+                edelivery_address: None,
+                created_at: now,
+            },
+        )?;
+    }
+    log::append(
+        conn,
+        &tenant_id,
+        &case.id,
+        actor,
+        "case.opened",
+        None,
+        json!({"sign": case.sign, "procedure_kind": case.procedure_kind, "start_date": case.start_date, "due_date": case.due_date}),
+        now,
+    )?;
+    if let Some(i) = new.item {
+        join_item_in(conn, actor, i, &case, now)?;
+    }
+    Ok(case)
+}
+
 /// Puts a registered item and its files into a case, with the case-log entry and the search
 /// changes, inside the caller's transaction. Fails when the item is already in a case (also
 /// when a concurrent join got there first).
@@ -292,76 +392,25 @@ impl App {
             else {
                 return Err(AppError::Internal("case validation".into()));
             };
-            let year = today.year();
-            let number = reg::next_number(
+            let case = insert_case(
                 conn,
-                &p.tenant_id,
-                &format!("case:{}:{}:{year}", unit.id, class.symbol),
-            )?;
-            let sign = CaseSign {
-                unit: unit.symbol.clone(),
-                class: class.symbol.clone(),
-                number: u32::try_from(number).map_err(|_| AppError::Internal("case number".into()))?,
-                year,
-            }
-            .to_string();
-            let mut case = CaseRow {
-                id: new_id(),
-                tenant_id: p.tenant_id.clone(),
-                sign,
-                unit_id: unit.id.clone(),
-                class_symbol: class.symbol.clone(),
-                year,
-                number,
-                title,
-                procedure_kind: kind.as_str().into(),
-                complicated: input.complicated,
-                status: CaseStatus::Open.as_str().into(),
-                handler_id: Some(handler_id.clone()),
-                opened_by: p.user.id.clone(),
-                access_level: access.as_str().into(),
-                start_date: iso(start),
-                due_date: None,
-                extension_due: None,
-                extension_reason: None,
-                incoming_item_id: item.as_ref().map(|i| i.id.clone()),
-                closed_on: None,
-                final_document_id: None,
-                transfer_id: None,
-                created_at: now,
-                updated_at: now,
-            };
-            case.due_date = deadlines::compute(&case, &[])?.due.map(iso);
-            repo::insert(conn, &case)?;
-            if let Some(name) = party_name {
-                repo::insert_party(
-                    conn,
-                    &CasePartyRow {
-                        id: new_id(),
-                        tenant_id: p.tenant_id.clone(),
-                        case_id: case.id.clone(),
-                        role: "applicant".into(),
-                        name,
-                        address: party_address.unwrap_or_default(),
-                        email: None,
-                        edelivery_address: None,
-                        created_at: now,
-                    },
-                )?;
-            }
-            log::append(
-                conn,
-                &p.tenant_id,
-                &case.id,
                 &p.actor(),
-                "case.opened",
-                None,
-                json!({"sign": case.sign, "procedure_kind": case.procedure_kind, "start_date": case.start_date, "due_date": case.due_date}),
+                &p.user.id,
+                NewCase {
+                    unit: &unit,
+                    class_symbol: &class.symbol,
+                    kind,
+                    complicated: input.complicated,
+                    title,
+                    start,
+                    handler_id: Some(handler_id),
+                    access,
+                    item: item.as_ref(),
+                    party: party_name.map(|n| (n, party_address.unwrap_or_default())),
+                },
+                today,
                 now,
             )?;
-            if let Some(i) = &item {
-                join_item_in(conn, &p.actor(), i, &case, now)?;
-            }
             record(
                 conn,
                 &p.tenant_id,

@@ -198,7 +198,7 @@ impl App {
         };
         let mut out: Vec<WorkItem> = Vec::new();
         let (cases, items) = self.store.read(|c| {
-            let cases = repo::open_for_handler(c, &p.tenant_id, &p.user.id, limit)?;
+            let mut cases = repo::open_for_handler(c, &p.tenant_id, &p.user.id, limit)?;
             let items = reg::list_incoming(
                 c,
                 &p.tenant_id,
@@ -219,6 +219,12 @@ impl App {
                 .collect();
             let mut items = items;
             if !managed.is_empty() {
+                cases.extend(repo::open_without_handler(
+                    c,
+                    &p.tenant_id,
+                    &managed,
+                    limit,
+                )?);
                 items.extend(reg::list_incoming(
                     c,
                     &p.tenant_id,

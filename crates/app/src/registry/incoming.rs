@@ -399,7 +399,7 @@ impl App {
 }
 
 /// Files a received file as a document of the item (and of its case, when it has one).
-fn insert_filed_document(
+pub(crate) fn insert_filed_document(
     conn: &mut Db,
     item: &IncomingItemRow,
     file: &CheckedFile,
@@ -432,8 +432,11 @@ fn insert_filed_document(
         updated_at: now,
     };
     files::insert(conn, &doc)?;
-    let text = (file.media_type == "text/plain" || file.media_type == "application/xml")
-        .then(|| String::from_utf8_lossy(&file.bytes).into_owned());
+    let text = matches!(
+        file.media_type.as_str(),
+        "text/plain" | "application/xml" | "application/json"
+    )
+    .then(|| String::from_utf8_lossy(&file.bytes).into_owned());
     files::insert_version(
         conn,
         &DocumentVersionRow {

@@ -69,6 +69,11 @@ pub fn check(field: &str, up: Upload, max_bytes: usize) -> Result<CheckedFile, F
     })
 }
 
+/// The media type of a file from its bytes, when it is one an office keeps.
+pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
+    detect(bytes)
+}
+
 fn detect(bytes: &[u8]) -> Option<&'static str> {
     if let Some(t) = infer::get(bytes) {
         let m = t.mime_type();

@@ -10,6 +10,7 @@ mod auth;
 mod bad_input;
 mod cli;
 mod durability;
+mod eservices;
 mod fuzz;
 mod isolation;
 mod jobs;

@@ -66,6 +66,7 @@ struct LoginPage {
     errors: FormErrors,
     email: String,
     notice: Option<String>,
+    next: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -74,19 +75,42 @@ pub struct LoginForm {
     csrf: String,
     email: String,
     password: String,
+    next: String,
 }
 
-pub async fn login_page(ctx: Ctx) -> Result<Response, PageError> {
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct LoginQuery {
+    next: String,
+    expired: String,
+}
+
+/// A page of this site to return to after signing in (a local path only, never another site).
+fn safe_next(next: &str) -> Option<&str> {
+    (next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && next.len() <= 200
+        && !next.chars().any(|c| c.is_control()))
+    .then_some(next)
+}
+
+pub async fn login_page(
+    ctx: Ctx,
+    crate::ctx::PageQuery(q): crate::ctx::PageQuery<LoginQuery>,
+) -> Result<Response, PageError> {
     if let Some(p) = &ctx.principal
         && let Some(state) = p.session_state()
     {
         return Ok(see_other(next_step(state, p.kind() == AccountKind::Staff)));
     }
+    let t = ctx.tr();
     render(&LoginPage {
         page: PageCtx::new(&ctx, "sign-in-title"),
         errors: FormErrors::default(),
         email: String::new(),
-        notice: None,
+        notice: (!q.expired.is_empty()).then(|| t.t("login-form-kept")),
+        next: safe_next(&q.next).unwrap_or_default().to_owned(),
     })
 }
 
@@ -106,7 +130,11 @@ pub async fn login_submit(
     let t = ctx.tr();
     let message = match result {
         Ok(session) => {
-            let resp = see_other(next_step(session.state, session.staff));
+            let to = match (session.state, safe_next(&form.next)) {
+                (SessionState::Full, Some(next)) => next,
+                _ => next_step(session.state, session.staff),
+            };
+            let resp = see_other(to);
             return Ok(with_cookie(
                 resp,
                 session_cookie(&state, session.token, false),
@@ -121,6 +149,7 @@ pub async fn login_submit(
         errors: FormErrors::one("password", message),
         email: form.email,
         notice: None,
+        next: safe_next(&form.next).unwrap_or_default().to_owned(),
     };
     render_status(&page, StatusCode::UNPROCESSABLE_ENTITY)
 }

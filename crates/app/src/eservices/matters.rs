@@ -1,0 +1,196 @@
+//! "My matters": a resident's submissions with their case sign, status in plain words, unit,
+//! due date and history; and the status check without an account (receipt number or case sign
+//! plus the tracking code from the receipt).
+
+use ratusz_core::roles::Permission;
+use ratusz_store::Db;
+use ratusz_store::cases::{self as cases_repo, CaseRow};
+use ratusz_store::eservices::{self as repo, SubmissionRow};
+use ratusz_store::registry as reg;
+use serde::Serialize;
+
+use super::receipt::Receipt;
+use super::submit::tracking_hash;
+use crate::accounts::Principal;
+use crate::registry::require;
+use crate::{App, AppError};
+
+/// One step of a matter's history, as the resident sees it. `code` is translated by the UI:
+/// `received`, `case-opened`, `supplement`, `deficiency`, `paused`, `resumed`, `extended`,
+/// `letter-sent`, `closed`, `reopened`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MatterEvent {
+    pub at: i64,
+    pub code: String,
+}
+
+/// A submission as the resident follows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Matter {
+    pub id: String,
+    pub receipt_number: String,
+    pub received_at: i64,
+    pub service_slug: String,
+    pub service_name_pl: String,
+    pub service_name_en: String,
+    /// `received` (no case yet), or the case status: `open`, `suspended`, `awaiting_party`,
+    /// `closed`.
+    pub status: String,
+    pub case_sign: Option<String>,
+    pub unit_name: String,
+    pub due_date: Option<String>,
+    pub history: Vec<MatterEvent>,
+}
+
+/// What the case log says, in the resident's words; internal steps (drafts, approvals) are
+/// not shown.
+fn public_code(action: &str) -> Option<&'static str> {
+    Some(match action {
+        "case.opened" => "case-opened",
+        "item.joined" => "supplement",
+        "deadline.deficiency_notice" => "deficiency",
+        "deadline.paused" => "paused",
+        "deadline.resumed" => "resumed",
+        "deadline.extended" => "extended",
+        "document.dispatched" => "letter-sent",
+        "case.closed" => "closed",
+        "case.reopened" => "reopened",
+        _ => return None,
+    })
+}
+
+fn receipt_of(row: &SubmissionRow) -> Result<Receipt, AppError> {
+    serde_json::from_str(&row.receipt).map_err(|e| AppError::Internal(e.to_string()))
+}
+
+/// Builds the matter of a submission with a few point queries (item, case, unit, case log).
+fn matter(conn: &mut Db, row: &SubmissionRow, with_history: bool) -> Result<Matter, AppError> {
+    let receipt = receipt_of(row)?;
+    let item = reg::incoming(conn, &row.tenant_id, &row.incoming_item_id)?;
+    let case: Option<CaseRow> = match item.as_ref().and_then(|i| i.case_id.clone()) {
+        Some(id) => cases_repo::get(conn, &row.tenant_id, &id)?,
+        None => None,
+    };
+    let unit_id = case
+        .as_ref()
+        .map(|c| c.unit_id.clone())
+        .or_else(|| item.as_ref().and_then(|i| i.unit_id.clone()));
+    let unit_name = match unit_id {
+        Some(u) => ratusz_store::tenants::unit(conn, &row.tenant_id, &u)?
+            .map(|u| u.name)
+            .unwrap_or_default(),
+        None => String::new(),
+    };
+    let mut history = vec![MatterEvent {
+        at: row.received_at,
+        code: "received".into(),
+    }];
+    if with_history && let Some(c) = &case {
+        let mut joined_first = false;
+        for entry in cases_repo::log(conn, &row.tenant_id, &c.id)? {
+            let Some(code) = public_code(&entry.action) else {
+                continue;
+            };
+            // The submission itself joining its case is not news to the resident.
+            if code == "supplement" && !joined_first && entry.details.contains(&receipt.item_ref) {
+                joined_first = true;
+                continue;
+            }
+            history.push(MatterEvent {
+                at: entry.at,
+                code: code.into(),
+            });
+        }
+    }
+    Ok(Matter {
+        id: row.id.clone(),
+        receipt_number: row.receipt_number.clone(),
+        received_at: row.received_at,
+        service_slug: receipt.service_slug,
+        service_name_pl: receipt.service_name_pl,
+        service_name_en: receipt.service_name_en,
+        status: case
+            .as_ref()
+            .map(|c| c.status.clone())
+            .unwrap_or_else(|| "received".into()),
+        case_sign: case.as_ref().map(|c| c.sign.clone()),
+        unit_name,
+        due_date: case.as_ref().and_then(|c| c.due_date.clone()),
+        history,
+    })
+}
+
+impl App {
+    /// One of the resident's own submissions (another resident's is "not found").
+    pub fn my_submission(&self, p: &Principal, id: &str) -> Result<SubmissionRow, AppError> {
+        require(p, Permission::UsePortal, None)?;
+        self.store
+            .read(|c| repo::submission(c, &p.tenant_id, id))?
+            .filter(|s| s.user_id == p.user.id)
+            .ok_or(AppError::NotFound)
+    }
+
+    /// The resident's matters, newest first.
+    pub fn my_matters(
+        &self,
+        p: &Principal,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<Matter>, AppError> {
+        require(p, Permission::UsePortal, None)?;
+        self.store.read(|c| {
+            let rows = repo::submissions_of(
+                c,
+                &p.tenant_id,
+                &p.user.id,
+                limit.clamp(1, 100),
+                offset.max(0),
+            )?;
+            rows.iter().map(|r| matter(c, r, false)).collect()
+        })
+    }
+
+    /// One matter with its history.
+    pub fn my_matter(&self, p: &Principal, id: &str) -> Result<Matter, AppError> {
+        let row = self.my_submission(p, id)?;
+        self.store.read(|c| matter(c, &row, true))
+    }
+
+    /// The status check without an account: the receipt number or the case sign, and the
+    /// tracking code. A wrong pair gets the same answer as an unknown one.
+    pub fn public_status(
+        &self,
+        tenant_id: &str,
+        reference: &str,
+        code: &str,
+    ) -> Result<Matter, AppError> {
+        let reference = reference.trim().to_uppercase();
+        let unknown = || {
+            AppError::field(
+                "code",
+                "no-match",
+                "Nie znaleźliśmy sprawy o takim numerze i kodzie. Sprawdź numer UPO lub znak sprawy i kod z potwierdzenia.",
+                "No matter matches that number and code. Check the receipt number or case sign and the code on the receipt.",
+            )
+        };
+        if reference.is_empty() || reference.len() > 60 || code.trim().is_empty() {
+            return Err(unknown());
+        }
+        let hash = tracking_hash(code);
+        self.store.read(|c| {
+            let row = if reference.starts_with("UPO/") {
+                repo::submission_by_receipt(c, tenant_id, &reference)?
+            } else {
+                repo::submission_by_case_sign(c, tenant_id, &reference)?
+            };
+            let row = row
+                .filter(|r| constant_time_eq(r.tracking_hash.as_bytes(), hash.as_bytes()))
+                .ok_or_else(unknown)?;
+            matter(c, &row, true)
+        })
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}

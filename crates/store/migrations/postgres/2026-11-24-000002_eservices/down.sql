@@ -1,0 +1,4 @@
+DROP TABLE submissions;
+DROP TABLE form_stashes;
+DROP TABLE submission_drafts;
+DROP TABLE eservices;
