@@ -21,6 +21,15 @@ export const publicPages = [
   { path: '/password/reset/done', label: 'hasło zmienione' },
   { path: '/verify-email?token=e2e-expired', label: 'nieważny link weryfikacyjny', status: 400 },
   { path: '/panel', label: 'panel bez logowania (przekierowanie do logowania)' },
+  // The residents' portal: catalogue, cards, status without an account.
+  { path: '/services', label: 'e-usługi: katalog' },
+  { path: '/services?q=drzewo', label: 'e-usługi: wyniki wyszukiwania' },
+  { path: '/services?q=xyzzy', label: 'e-usługi: brak wyników' },
+  { path: '/services/wycinka-drzew', label: 'e-usługi: karta usługi (wycinka drzew)' },
+  { path: '/services/informacja-publiczna', label: 'e-usługi: karta usługi (informacja publiczna)' },
+  { path: '/services/wycinka-drzew/apply', label: 'e-usługi: formularz bez logowania (logowanie)' },
+  { path: '/status', label: 'stan sprawy bez logowania' },
+  { path: '/lang/en?back=/services', label: 'e-services catalogue in English', lang: 'en' },
 ];
 
 /** Staff panel pages, checked after the demo administrator has signed in. */
@@ -49,6 +58,7 @@ export const staffPages = [
   { path: '/panel/templates', label: 'panel: szablony pism' },
   { path: '/panel/archive', label: 'panel: archiwum zakładowe' },
   { path: '/panel/incoming/00000000-0000-7000-8000-000000000000', label: 'panel: nieznana przesyłka', status: 404 },
+  { path: '/panel/admin/services', label: 'panel: e-usługi' },
   { path: '/account', label: 'moje konto' },
   { path: '/account/password', label: 'zmiana hasła' },
 ];

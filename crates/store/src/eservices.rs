@@ -15,6 +15,8 @@ use crate::{Db, Result};
 #[diesel(table_name = eservices)]
 pub struct EServiceRow {
     pub id: String,
+    // Public rows (the catalogue) carry no internal ids of the tenant or its units.
+    #[serde(skip)]
     pub tenant_id: String,
     pub slug: String,
     pub name_pl: String,
@@ -26,6 +28,7 @@ pub struct EServiceRow {
     /// Lower-case, accent-folded words of the card for the catalogue search.
     #[serde(skip)]
     pub search_text: String,
+    #[serde(skip)]
     pub unit_id: String,
     pub class_symbol: String,
     /// The TOML source as imported.

@@ -675,11 +675,6 @@ pub fn routes() -> Router<AppState> {
             "/api/v1/incoming/{id}/join",
             axum::routing::post(registry_api::incoming_join),
         )
-        .route("/api/v1/services", get(crate::eservices::api::services))
-        .route(
-            "/api/v1/services/{slug}",
-            get(crate::eservices::api::service),
-        )
         .route(
             "/api/v1/services/{slug}/draft",
             get(crate::eservices::api::get_draft).put(crate::eservices::api::save_draft),
@@ -689,10 +684,6 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/api/v1/matters/{id}/receipt.pdf",
             get(crate::eservices::api::receipt_pdf),
-        )
-        .route(
-            "/api/v1/status",
-            axum::routing::post(crate::eservices::api::status),
         )
         .route("/api/v1/outgoing", get(registry_api::outgoing_list))
         .route("/api/v1/work", get(registry_api::work))

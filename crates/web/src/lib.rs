@@ -141,6 +141,10 @@ pub fn router(app: App, cfg: WebConfig) -> Router {
                 .post(eservices::apply_submit)
                 .layer(upload_limit),
         )
+        // Public portal API (no token): needs the tenant of the host name, like the pages.
+        .route("/api/v1/services", get(eservices::api::services))
+        .route("/api/v1/services/{slug}", get(eservices::api::service))
+        .route("/api/v1/status", post(eservices::api::status))
         // In the API, but files ride in the JSON body: the upload limit, not the form one.
         .route(
             "/api/v1/services/{slug}/submissions",

@@ -266,9 +266,13 @@ both_engines!(an_expired_session_mid_form_loses_nothing, |engine| {
     let c = resident(&s);
     let form = c.get("/services/test-zgloszenie/apply");
     let csrf = form.csrf();
-    // The session ends (signed out elsewhere / expired) while the form is open.
-    let r = c.post_form("/logout", &[("csrf", &csrf)]);
-    assert_eq!(r.status, 303);
+    // The session ends while the form is open: signed out everywhere from another device
+    // (as an expired session, the browser still sends its now dead cookie).
+    let other = resident(&s);
+    let account = other.get("/account");
+    let r = other.post_form("/logout/everywhere", &[("csrf", &account.csrf())]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(c.get("/matters").status, 303, "the form's session is gone");
     let r = c.post_multipart(
         "/services/test-zgloszenie/apply",
         &[

@@ -284,9 +284,18 @@ pub async fn apply_page(
 pub async fn apply_submit(
     State(state): State<AppState>,
     ctx: Ctx,
+    jar: CookieJar,
     PagePath(slug): PagePath,
     form: MultipartForm,
 ) -> Result<Response, PageError> {
+    // The session expired while the resident was typing (the browser still sends its dead
+    // session cookie): keep everything and sign in again. Without a live session the form's
+    // CSRF token cannot match; keeping the answers under a fresh random token changes nothing
+    // else, so it is safe before the check. Anyone else goes through the CSRF check first.
+    let dead_session = ctx.principal.is_none() && jar.get(crate::SESSION_COOKIE).is_some();
+    if !dead_session {
+        ctx.check_csrf(&form.text("csrf"))?;
+    }
     let tid = ctx.tenant.tenant_id.clone();
     let slug2 = slug.clone();
     let service = state
@@ -295,10 +304,7 @@ pub async fn apply_submit(
         .await
         .map_err(|e| ctx.fail(e))?;
     let answers = form::answers_from(&service.def, &form.fields);
-    // The session expired while the resident was typing: keep everything and sign in again.
-    // (Without a session the form's CSRF token cannot match; keeping answers under a fresh
-    // random token changes nothing else, so it is safe to do before the check.)
-    let Some(p) = ctx.full().cloned() else {
+    if dead_session {
         let tid = ctx.tenant.tenant_id.clone();
         let (slug2, a2) = (slug.clone(), answers.clone());
         let token = state
@@ -319,8 +325,10 @@ pub async fn apply_submit(
             resp.headers_mut().append(header::SET_COOKIE, v);
         }
         return Ok(resp);
+    }
+    let Some(p) = ctx.full().cloned() else {
+        return Ok(see_other(&login_next(&slug)));
     };
-    ctx.check_csrf(&form.text("csrf"))?;
     if !p.allowed(Permission::UsePortal, None) {
         return Err(PageError::forbidden(ctx.lang));
     }
