@@ -151,12 +151,7 @@ impl Ctx {
     }
 }
 
-pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
+pub use ratusz_app::accounts::constant_time_eq;
 
 impl FromRequestParts<AppState> for Ctx {
     type Rejection = PageError;

@@ -23,7 +23,7 @@ mod signin;
 mod staff;
 mod tokens;
 
-pub use signin::DeviceSession;
+pub use signin::{DeviceSession, constant_time_eq};
 pub use staff::integration_key;
 pub use tokens::TokenCache;
 

@@ -2,6 +2,8 @@
 //! due date and history; and the status check without an account (receipt number or case sign
 //! plus the tracking code from the receipt).
 
+use std::collections::HashMap;
+
 use ratusz_core::roles::Permission;
 use ratusz_store::Db;
 use ratusz_store::cases::{self as cases_repo, CaseRow};
@@ -11,7 +13,7 @@ use serde::Serialize;
 
 use super::receipt::Receipt;
 use super::submit::tracking_hash;
-use crate::accounts::Principal;
+use crate::accounts::{Principal, constant_time_eq};
 use crate::registry::require;
 use crate::{App, AppError};
 
@@ -63,8 +65,21 @@ fn receipt_of(row: &SubmissionRow) -> Result<Receipt, AppError> {
     serde_json::from_str(&row.receipt).map_err(|e| AppError::Internal(e.to_string()))
 }
 
-/// Builds the matter of a submission with a few point queries (item, case, unit, case log).
-fn matter(conn: &mut Db, row: &SubmissionRow, with_history: bool) -> Result<Matter, AppError> {
+/// Unit id → name, loaded once per request rather than once per matter.
+fn unit_names(conn: &mut Db, tenant_id: &str) -> Result<HashMap<String, String>, AppError> {
+    Ok(ratusz_store::tenants::units(conn, tenant_id)?
+        .into_iter()
+        .map(|u| (u.id, u.name))
+        .collect())
+}
+
+/// Builds the matter of a submission with a few point queries (item, case, case log).
+fn matter(
+    conn: &mut Db,
+    row: &SubmissionRow,
+    units: &HashMap<String, String>,
+    with_history: bool,
+) -> Result<Matter, AppError> {
     let receipt = receipt_of(row)?;
     let item = reg::incoming(conn, &row.tenant_id, &row.incoming_item_id)?;
     let case: Option<CaseRow> = match item.as_ref().and_then(|i| i.case_id.clone()) {
@@ -75,12 +90,9 @@ fn matter(conn: &mut Db, row: &SubmissionRow, with_history: bool) -> Result<Matt
         .as_ref()
         .map(|c| c.unit_id.clone())
         .or_else(|| item.as_ref().and_then(|i| i.unit_id.clone()));
-    let unit_name = match unit_id {
-        Some(u) => ratusz_store::tenants::unit(conn, &row.tenant_id, &u)?
-            .map(|u| u.name)
-            .unwrap_or_default(),
-        None => String::new(),
-    };
+    let unit_name = unit_id
+        .and_then(|u| units.get(&u).cloned())
+        .unwrap_or_default();
     let mut history = vec![MatterEvent {
         at: row.received_at,
         code: "received".into(),
@@ -146,14 +158,18 @@ impl App {
                 limit.clamp(1, 100),
                 offset.max(0),
             )?;
-            rows.iter().map(|r| matter(c, r, false)).collect()
+            let units = unit_names(c, &p.tenant_id)?;
+            rows.iter().map(|r| matter(c, r, &units, false)).collect()
         })
     }
 
     /// One matter with its history.
     pub fn my_matter(&self, p: &Principal, id: &str) -> Result<Matter, AppError> {
         let row = self.my_submission(p, id)?;
-        self.store.read(|c| matter(c, &row, true))
+        self.store.read(|c| {
+            let units = unit_names(c, &p.tenant_id)?;
+            matter(c, &row, &units, true)
+        })
     }
 
     /// The status check without an account: the receipt number or the case sign, and the
@@ -186,11 +202,8 @@ impl App {
             let row = row
                 .filter(|r| constant_time_eq(r.tracking_hash.as_bytes(), hash.as_bytes()))
                 .ok_or_else(unknown)?;
-            matter(c, &row, true)
+            let units = unit_names(c, tenant_id)?;
+            matter(c, &row, &units, true)
         })
     }
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

@@ -13,6 +13,7 @@ use ratusz_core::eservices::{ServiceDefinition, parse_definition};
 use ratusz_core::roles::Permission;
 use ratusz_store::eservices::{self as repo, EServiceRow};
 use ratusz_store::registry as reg;
+use ratusz_store::search::analyzer::{analyze, analyze_folded};
 use ratusz_store::{Db, new_id};
 use serde_json::json;
 
@@ -28,25 +29,6 @@ pub struct Service {
     pub def: ServiceDefinition,
 }
 
-/// Lower case without Polish diacritics, so that "wycinka drzew" and "wycinka drzew" match
-/// whether or not the resident types the accents.
-pub fn fold(text: &str) -> String {
-    text.chars()
-        .flat_map(char::to_lowercase)
-        .map(|c| match c {
-            'ą' => 'a',
-            'ć' => 'c',
-            'ę' => 'e',
-            'ł' => 'l',
-            'ń' => 'n',
-            'ó' => 'o',
-            'ś' => 's',
-            'ź' | 'ż' => 'z',
-            c => c,
-        })
-        .collect()
-}
-
 fn search_text(def: &ServiceDefinition) -> String {
     let mut parts = vec![
         def.name.pl.clone(),
@@ -56,7 +38,20 @@ fn search_text(def: &ServiceDefinition) -> String {
         def.slug.clone(),
     ];
     parts.extend(def.keywords.iter().cloned());
-    fold(&parts.join(" "))
+    // The search index's accent folding, so that "wycinka drzew" is found with or without
+    // the Polish letters.
+    analyze_folded(&parts.join(" ")).join(" ")
+}
+
+/// The words of a catalogue query as the catalogue matches them: the Polish stem of each
+/// word (stop words dropped), accent-folded. A stem is a prefix of its word, so "drzewo"
+/// finds "drzew" and "drzewa".
+fn query_words(query: &str) -> Vec<String> {
+    analyze(query)
+        .iter()
+        .flat_map(|stem| analyze_folded(stem))
+        .take(8)
+        .collect()
 }
 
 /// The definition's errors as field errors of `definition`, each starting with its line.
@@ -229,12 +224,7 @@ impl App {
         query: &str,
         all: bool,
     ) -> Result<Vec<EServiceRow>, AppError> {
-        let words: Vec<String> = fold(query)
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .take(8)
-            .map(str::to_owned)
-            .collect();
+        let words = query_words(query);
         Ok(self
             .store
             .read(|c| repo::list_services(c, tenant_id, &words, !all))?)

@@ -9,10 +9,9 @@ use rand::Rng;
 use ratusz_core::eservices::{Answers, FileType, check_file, summary, validate_answers};
 use ratusz_core::roles::Permission;
 use ratusz_store::eservices::{self as repo, DraftRow, SubmissionRow};
-use ratusz_store::new_id;
 use ratusz_store::registry::{self as reg, IncomingItemRow};
+use ratusz_store::{new_id, sha256_hex};
 use serde_json::json;
-use sha2::{Digest, Sha256};
 
 use super::Service;
 use super::receipt::{Receipt, ReceiptFile};
@@ -58,7 +57,7 @@ pub fn tracking_hash(code: &str) -> String {
         .filter(|c| c.is_ascii_alphanumeric())
         .map(|c| c.to_ascii_uppercase())
         .collect();
-    hex::encode(Sha256::digest(norm.as_bytes()))
+    sha256_hex(norm.as_bytes())
 }
 
 /// The receipt number: `UPO/2026/000123`.
@@ -427,7 +426,7 @@ impl App {
         self.store.write(|c| {
             repo::put_stash(
                 c,
-                &tracking_hash(&token),
+                &sha256_hex(token.as_bytes()),
                 tenant_id,
                 &service.row.id,
                 &json,
@@ -447,7 +446,13 @@ impl App {
         let service = self.service(tenant_id, slug, false)?;
         let since = self.now_ts() - 24 * 3600 * 1_000_000;
         let found = self.store.write(|c| {
-            repo::take_stash(c, &tracking_hash(token), tenant_id, &service.row.id, since)
+            repo::take_stash(
+                c,
+                &sha256_hex(token.as_bytes()),
+                tenant_id,
+                &service.row.id,
+                since,
+            )
         })?;
         Ok(found.and_then(|j| serde_json::from_str(&j).ok()))
     }

@@ -323,4 +323,12 @@ both_engines!(the_demo_services_are_published, |engine| {
         .services(&s.demo_tenant, "wycinka drzew", false)
         .expect("search");
     assert!(found.iter().any(|x| x.slug == "wycinka-drzew"), "{found:?}");
+    // Inflected and without Polish letters: the stem, accent-folded.
+    for q in ["usuniecie drzewa", "USUNIĘCIA DRZEW"] {
+        let found = s.app.services(&s.demo_tenant, q, false).expect("search");
+        assert!(
+            found.iter().any(|x| x.slug == "wycinka-drzew"),
+            "{q}: {found:?}"
+        );
+    }
 });

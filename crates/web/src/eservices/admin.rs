@@ -163,7 +163,11 @@ pub async fn export(
         .blocking(move |a| a.service_source(&p, &s2))
         .await
         .map_err(|e| ctx.fail(e))?;
-    Ok(super::download_toml(&slug, source))
+    Ok(crate::registry::download(
+        &format!("{slug}.toml"),
+        "application/toml; charset=utf-8",
+        source.into_bytes(),
+    ))
 }
 
 #[derive(Deserialize, Default)]

@@ -9,7 +9,7 @@ pub mod form;
 use askama::Template;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum_extra::extract::CookieJar;
 use ratusz_app::AppError;
 use ratusz_app::eservices::matters::Matter;
@@ -24,7 +24,7 @@ use crate::AppState;
 use crate::ctx::{Ctx, FormData, MultipartForm, PagePath, PageQuery};
 use crate::errors::{FormErrors, PageError};
 use crate::pages::{PageCtx, render, render_status, see_other};
-use crate::panel::{format_ts, gate};
+use crate::panel::gate;
 use form::SectionView;
 
 /// The cookie that carries the token of answers kept when a session expired mid-form.
@@ -530,26 +530,4 @@ pub async fn status_check(
         },
         status,
     )
-}
-
-/// The shown time of a stored instant (Warsaw).
-pub fn when(us: &i64) -> String {
-    format_ts(*us)
-}
-
-pub fn download_toml(slug: &str, source: String) -> Response {
-    (
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/toml; charset=utf-8".to_owned(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{slug}.toml\""),
-            ),
-        ],
-        source,
-    )
-        .into_response()
 }
