@@ -192,7 +192,7 @@ impl App {
 }
 
 /// Letter templates of the demo office: (name, document kind, title, body).
-pub const DEMO_TEMPLATES: [(&str, &str, &str, &str); 3] = [
+pub const DEMO_TEMPLATES: [(&str, &str, &str, &str); 4] = [
     (
         "Odpowiedź na pismo",
         "letter",
@@ -204,6 +204,12 @@ pub const DEMO_TEMPLATES: [(&str, &str, &str, &str); 3] = [
         "decision",
         "Decyzja w sprawie zajęcia pasa drogowego",
         "DECYZJA\n\nNa podstawie art. 40 ust. 1 ustawy z dnia 21 marca 1985 r. o drogach publicznych oraz art. 104 Kodeksu postępowania administracyjnego, po rozpatrzeniu wniosku z dnia {{data_wplywu}} złożonego przez {{adresat}}\n\norzekam\n\nzezwolić na zajęcie pasa drogowego [miejsce, cel, okres].\n\nUZASADNIENIE\n\n[Tu wpisz uzasadnienie.]\n\n POUCZENIE\n\nOd decyzji przysługuje odwołanie do Samorządowego Kolegium Odwoławczego za pośrednictwem {{urzad}} w terminie 14 dni od dnia jej doręczenia.",
+    ),
+    (
+        "Zezwolenie na usunięcie drzew",
+        "decision",
+        "Decyzja w sprawie zezwolenia na usunięcie drzew",
+        "DECYZJA\n\nNa podstawie art. 83 ust. 1 i art. 83a ust. 1 ustawy z dnia 16 kwietnia 2004 r. o ochronie przyrody oraz art. 104 Kodeksu postępowania administracyjnego, po rozpatrzeniu wniosku z dnia {{data_wplywu}} złożonego przez {{adresat}}\n\norzekam\n\nzezwolić na usunięcie [liczba, gatunek i obwód pnia drzew] rosnących na nieruchomości [adres, numer działki], w terminie do [data].\n\nUZASADNIENIE\n\n[Tu wpisz uzasadnienie.]\n\nPOUCZENIE\n\nOd decyzji przysługuje odwołanie do Samorządowego Kolegium Odwoławczego za pośrednictwem {{urzad}} w terminie 14 dni od dnia jej doręczenia.",
     ),
     (
         "Zaświadczenie",

@@ -12,6 +12,9 @@ use crate::{App, AppError};
 /// How long a claimed job is leased before another worker may take it over.
 pub const LEASE_SECS: i64 = 300;
 
+/// How often a worker runs the portal robot's sweep.
+pub const SWEEP_EVERY: Duration = Duration::from_secs(600);
+
 /// What happened in one step of the worker.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Step {
@@ -33,6 +36,7 @@ impl App {
         };
         let outcome = match job.kind.as_str() {
             crate::mail::JOB_KIND => self.run_send_mail(&job.tenant_id, &job.payload),
+            crate::eservices::notify::JOB_KIND => self.run_notify(&job.tenant_id, &job.payload),
             other => Err(format!("unknown job kind {other:?}")),
         };
         let now = self.now_ts();
@@ -105,7 +109,17 @@ impl App {
     pub fn spawn_worker(&self, name: String, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<()> {
         let app = self.clone();
         std::thread::spawn(move || {
+            let mut last_sweep: Option<std::time::Instant> = None;
             while !stop.load(Ordering::Relaxed) {
+                // The portal robot's periodic work (deemed deliveries, term reminders); safe to
+                // run on several workers at once, its changes are conditional and its notices
+                // keyed.
+                if last_sweep.is_none_or(|t| t.elapsed() >= SWEEP_EVERY) {
+                    last_sweep = Some(std::time::Instant::now());
+                    if let Err(e) = app.portal_sweep() {
+                        tracing::error!("portal sweep: {e}");
+                    }
+                }
                 match app.run_one_job(&name) {
                     Ok(Step::Idle) => std::thread::sleep(Duration::from_millis(500)),
                     Ok(_) => {}

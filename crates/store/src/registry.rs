@@ -398,6 +398,15 @@ pub fn insert_outgoing(conn: &mut Db, row: &OutgoingItemRow) -> Result<()> {
     Ok(())
 }
 
+pub fn outgoing(conn: &mut Db, tenant_id: &str, id: &str) -> Result<Option<OutgoingItemRow>> {
+    Ok(outgoing_items::table
+        .filter(outgoing_items::tenant_id.eq(tenant_id))
+        .filter(outgoing_items::id.eq(id))
+        .select(OutgoingItemRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct OutgoingFilter {
     pub year: Option<i32>,

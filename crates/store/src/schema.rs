@@ -504,6 +504,86 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    portal_messages (id) {
+        id -> Text,
+        tenant_id -> Text,
+        submission_id -> Text,
+        direction -> Text,
+        kind -> Text,
+        body -> Text,
+        author_id -> Text,
+        incoming_item_id -> Nullable<Text>,
+        created_at -> BigInt,
+        read_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    portal_message_files (message_id, document_id) {
+        message_id -> Text,
+        tenant_id -> Text,
+        document_id -> Text,
+    }
+}
+
+diesel::table! {
+    portal_deliveries (id) {
+        id -> Text,
+        tenant_id -> Text,
+        submission_id -> Text,
+        case_id -> Text,
+        outgoing_item_id -> Text,
+        document_id -> Text,
+        recipient_id -> Text,
+        title -> Text,
+        document_kind -> Text,
+        available_at -> BigInt,
+        opened_at -> Nullable<BigInt>,
+        deemed_at -> Nullable<BigInt>,
+        reply_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> Text,
+        tenant_id -> Text,
+        user_id -> Text,
+        submission_id -> Nullable<Text>,
+        event_key -> Text,
+        kind -> Text,
+        params -> Text,
+        created_at -> BigInt,
+        read_at -> Nullable<BigInt>,
+        mail_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    notification_preferences (user_id) {
+        user_id -> Text,
+        tenant_id -> Text,
+        email_status -> Bool,
+        email_messages -> Bool,
+        email_deadlines -> Bool,
+        email_surveys -> Bool,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    satisfaction_answers (submission_id) {
+        submission_id -> Text,
+        tenant_id -> Text,
+        service_id -> Text,
+        unit_id -> Text,
+        rating -> Integer,
+        comment -> Text,
+        created_at -> BigInt,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     tenants,
     tenant_hosts,
@@ -539,4 +619,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     submission_drafts,
     form_stashes,
     submissions,
+    portal_messages,
+    portal_message_files,
+    portal_deliveries,
+    notifications,
+    notification_preferences,
+    satisfaction_answers,
 );

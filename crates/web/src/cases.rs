@@ -177,6 +177,28 @@ struct CasePage {
     is_closed: bool,
     paused: bool,
     today: String,
+    /// The portal matter of a case that came through the portal.
+    portal: Option<PortalView>,
+}
+
+/// A case's portal matter: the receipt number, the thread and the deliveries.
+struct PortalView {
+    receipt_number: String,
+    messages: Vec<ratusz_app::eservices::contact::ThreadMessage>,
+    deliveries: Vec<ratusz_app::store::portal::DeliveryRow>,
+}
+
+impl CasePage {
+    fn delivery_state(&self, d: &ratusz_app::store::portal::DeliveryRow) -> String {
+        let t = self.page.t;
+        let state = ratusz_app::eservices::contact::delivery_state(d);
+        let at = d.opened_at.or(d.deemed_at).unwrap_or(d.available_at);
+        t.t1(
+            &format!("case-portal-{state}"),
+            "when",
+            &crate::registry::when(&at),
+        )
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -200,11 +222,22 @@ async fn case_page_with(
     };
     let tid = ctx.tenant.tenant_id.clone();
     let p2 = p.clone();
-    let (v, templates) = state
+    let (v, templates, portal) = state
         .app
-        .blocking(move |a| Ok((a.case_view(&p2, &id)?, a.letter_templates(&tid)?)))
+        .blocking(move |a| {
+            Ok((
+                a.case_view(&p2, &id)?,
+                a.letter_templates(&tid)?,
+                a.case_portal(&p2, &id)?,
+            ))
+        })
         .await
         .map_err(|e| ctx.fail(e))?;
+    let portal = portal.map(|(sub, messages, deliveries)| PortalView {
+        receipt_number: sub.receipt_number,
+        messages,
+        deliveries,
+    });
     let t = ctx.tr();
     let can_assign = p.allowed(
         Permission::AssignItems,
@@ -239,6 +272,7 @@ async fn case_page_with(
             errors,
             notice,
             can_assign,
+            portal,
         },
         status,
     )
@@ -412,6 +446,43 @@ pub async fn case_documents(
         .await
     {
         Ok(_) => Ok(see_other(&format!("/panel/cases/{id}?done=document"))),
+        Err(AppError::Invalid(errs)) => {
+            case_page_with(
+                &state,
+                &ctx,
+                id,
+                FormErrors::new(&errs, ctx.lang),
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => Err(ctx.fail(e)),
+    }
+}
+
+/// The office writes to the resident of a case that came through the portal.
+pub async fn case_portal_message(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PagePath(id): PagePath,
+    form: MultipartForm,
+) -> Result<Response, PageError> {
+    let p = match gate_post(&ctx, &form.text("csrf"), Permission::UsePanel)? {
+        Ok(p) => p,
+        Err(r) => return Ok(r),
+    };
+    let body = form.text("body");
+    let files = form.files_named("files");
+    let id2 = id.clone();
+    match state
+        .app
+        .blocking(move |a| a.office_message(&p, &id2, &body, files))
+        .await
+    {
+        Ok(_) => Ok(see_other(&format!(
+            "/panel/cases/{id}?done=portal-message#portal-h"
+        ))),
         Err(AppError::Invalid(errs)) => {
             case_page_with(
                 &state,

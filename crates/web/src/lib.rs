@@ -151,7 +151,32 @@ pub fn router(app: App, cfg: WebConfig) -> Router {
             post(eservices::api::submit).layer(upload_limit),
         )
         .route("/matters", get(eservices::matters))
-        .route("/matters/{id}", get(eservices::matter))
+        .route("/matters/{id}", get(eservices::contact::matter))
+        .route(
+            "/matters/{id}/messages",
+            post(eservices::contact::message_post).layer(upload_limit),
+        )
+        .route(
+            "/matters/{id}/deliveries/{delivery}",
+            get(eservices::contact::delivery),
+        )
+        .route(
+            "/matters/{id}/files/{document}",
+            get(eservices::contact::file),
+        )
+        .route(
+            "/matters/{id}/survey",
+            get(eservices::contact::survey_page).post(eservices::contact::survey_post),
+        )
+        .route("/notifications", get(eservices::contact::notifications))
+        .route(
+            "/notifications/read",
+            post(eservices::contact::notifications_read),
+        )
+        .route(
+            "/account/notifications",
+            get(eservices::contact::preferences).post(eservices::contact::preferences_post),
+        )
         .route("/matters/{id}/receipt.pdf", get(eservices::receipt_pdf))
         .route(
             "/status",
@@ -200,6 +225,10 @@ pub fn router(app: App, cfg: WebConfig) -> Router {
         .route("/panel/cases/new", get(cases::case_new))
         .route("/panel/cases/{id}", get(cases::case_page))
         .route("/panel/cases/{id}/log.csv", get(cases::case_log_csv))
+        .route(
+            "/panel/cases/{id}/portal-message",
+            post(cases::case_portal_message).layer(upload_limit),
+        )
         .route(
             "/panel/cases/{id}/documents",
             post(cases::case_documents).layer(upload_limit),

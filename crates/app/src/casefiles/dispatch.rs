@@ -176,6 +176,9 @@ impl App {
                 registered_at: now,
             };
             reg::insert_outgoing(conn, &out)?;
+            if method == DispatchMethod::Portal {
+                crate::eservices::contact::deliver(conn, &case, &doc, &out, now)?;
+            }
             log::append(
                 conn,
                 &p.tenant_id,

@@ -381,10 +381,23 @@ impl App {
         version: Option<i32>,
     ) -> Result<Content, AppError> {
         let doc = self.document(p, id)?;
-        let v = version.unwrap_or(doc.current_version);
+        self.version_content(
+            &doc.tenant_id,
+            &doc.id,
+            version.unwrap_or(doc.current_version),
+        )
+    }
+
+    /// A version's bytes from blob storage (access already checked by the caller).
+    pub(crate) fn version_content(
+        &self,
+        tenant_id: &str,
+        document_id: &str,
+        version: i32,
+    ) -> Result<Content, AppError> {
         let row = self
             .store
-            .read(|c| Ok::<_, AppError>(repo::version(c, &doc.tenant_id, &doc.id, v)?))?
+            .read(|c| Ok::<_, AppError>(repo::version(c, tenant_id, document_id, version)?))?
             .ok_or(AppError::NotFound)?;
         let bytes = self.blobs()?.get(&row.blob_key, &row.sha256)?;
         Ok(Content {

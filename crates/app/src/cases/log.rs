@@ -27,7 +27,7 @@ pub fn append(
             .unwrap_or_else(|| actor.label().to_owned()),
         None => actor.label().to_owned(),
     };
-    Ok(repo::append_log(
+    let seq = repo::append_log(
         conn,
         &CaseLogRow {
             id: new_id(),
@@ -41,5 +41,10 @@ pub fn append(
             document_id: document_id.map(str::to_owned),
             details: details.to_string(),
         },
-    )?)
+    )?;
+    // A status change of a matter from the portal tells its resident (through the job queue).
+    crate::eservices::notify::on_case_log(
+        conn, tenant_id, case_id, seq, actor, action, &details, now,
+    )?;
+    Ok(seq)
 }

@@ -18,8 +18,8 @@ use crate::registry::require;
 use crate::{App, AppError};
 
 /// One step of a matter's history, as the resident sees it. `code` is translated by the UI:
-/// `received`, `case-opened`, `supplement`, `deficiency`, `paused`, `resumed`, `extended`,
-/// `letter-sent`, `closed`, `reopened`.
+/// `received`, `case-opened`, `supplement`, `paused`, `resumed`, `extended`, `letter-sent`,
+/// `delivered`, `closed`, `reopened`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MatterEvent {
     pub at: i64,
@@ -46,15 +46,15 @@ pub struct Matter {
 
 /// What the case log says, in the resident's words; internal steps (drafts, approvals) are
 /// not shown.
-fn public_code(action: &str) -> Option<&'static str> {
+pub(crate) fn public_code(action: &str) -> Option<&'static str> {
     Some(match action {
         "case.opened" => "case-opened",
         "item.joined" => "supplement",
-        "deadline.deficiency_notice" => "deficiency",
         "deadline.paused" => "paused",
         "deadline.resumed" => "resumed",
         "deadline.extended" => "extended",
         "document.dispatched" => "letter-sent",
+        "document.delivered" => "delivered",
         "case.closed" => "closed",
         "case.reopened" => "reopened",
         _ => return None,

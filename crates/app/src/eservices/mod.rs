@@ -5,9 +5,12 @@
 //! (syntax and meaning in core, the unit and the JRWA class against the tenant here) and only a
 //! correct one is stored, so the portal never shows a broken form.
 
+pub mod contact;
 pub mod matters;
+pub mod notify;
 pub mod receipt;
 pub mod submit;
+pub mod survey;
 
 use ratusz_core::eservices::{ServiceDefinition, parse_definition};
 use ratusz_core::roles::Permission;

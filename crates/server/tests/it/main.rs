@@ -14,5 +14,6 @@ mod eservices;
 mod fuzz;
 mod isolation;
 mod jobs;
+mod portal;
 mod registry;
 mod schema;

@@ -23,7 +23,7 @@ const PNG: &[u8] = &[
     0x42, 0x60, 0x82,
 ];
 
-fn id_after(location: &Option<String>, prefix: &str) -> String {
+pub(crate) fn id_after(location: &Option<String>, prefix: &str) -> String {
     let loc = location.as_deref().unwrap_or_default();
     let rest = loc
         .strip_prefix(prefix)
@@ -41,7 +41,7 @@ fn unit_id(s: &TestServer, symbol: &str) -> String {
         .id
 }
 
-fn user_id(s: &TestServer, email: &str) -> String {
+pub(crate) fn user_id(s: &TestServer, email: &str) -> String {
     s.app
         .user_by_email(&s.demo_tenant, email)
         .expect("lookup")

@@ -4,6 +4,7 @@
 
 pub mod admin;
 pub mod api;
+pub mod contact;
 pub mod form;
 
 use askama::Template;
@@ -13,7 +14,6 @@ use axum::response::Response;
 use axum_extra::extract::CookieJar;
 use ratusz_app::AppError;
 use ratusz_app::eservices::matters::Matter;
-use ratusz_app::eservices::receipt::Receipt;
 use ratusz_app::eservices::submit::SubmitInput;
 use ratusz_app::store::eservices::EServiceRow;
 use ratusz_core::eservices::{Answers, LIFE_SITUATIONS, ServiceDefinition};
@@ -401,50 +401,6 @@ pub async fn matters(State(state): State<AppState>, ctx: Ctx) -> Result<Response
     render(&MattersPage {
         page: PageCtx::new(&ctx, "matters-title"),
         matters: list,
-        l: t.lang_code(),
-    })
-}
-
-#[derive(Template)]
-#[template(path = "matter.html")]
-struct MatterPage {
-    page: PageCtx,
-    matter: Matter,
-    receipt: Option<Receipt>,
-    notice: Option<String>,
-    l: &'static str,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct MatterQuery {
-    new: String,
-}
-
-pub async fn matter(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    PagePath(id): PagePath,
-    PageQuery(q): PageQuery<MatterQuery>,
-) -> Result<Response, PageError> {
-    let p = match gate(&ctx, Permission::UsePortal)? {
-        Ok(p) => p,
-        Err(r) => return Ok(r),
-    };
-    let (matter, receipt) = state
-        .app
-        .blocking(move |a| Ok((a.my_matter(&p, &id)?, a.receipt(&p, &id)?)))
-        .await
-        .map_err(|e| ctx.fail(e))?;
-    let t = ctx.tr();
-    render(&MatterPage {
-        page: PageCtx {
-            title: format!("{} {}", t.t("matter-title"), matter.receipt_number),
-            ..PageCtx::new(&ctx, "matter-title")
-        },
-        matter,
-        receipt: Some(receipt),
-        notice: (!q.new.is_empty()).then(|| t.t("matter-submitted")),
         l: t.lang_code(),
     })
 }

@@ -1,0 +1,543 @@
+//! The portal's acceptance walk over HTTP, on both engines: a new resident signs up, verifies
+//! the e-mail from the outbox, submits the demo tree-felling permit with an attachment and
+//! gets a receipt with the file's SHA-256; the clerk asks for a missing document and sends
+//! the request through the portal; the resident reads it (the opening is the delivery) and
+//! answers in place; the clerk resumes, issues the decision with method "portal" and closes
+//! the case; the resident receives the decision, the notices (portal and e-mail, each once)
+//! and answers the survey, which the office sees per service and unit. Also: letters left
+//! unopened count as delivered on the 14th day; preferences stop e-mails but not notices.
+
+use std::sync::Arc;
+
+use crate::both_engines;
+use crate::isolation::link_token;
+use crate::registry::{id_after, user_id};
+use crate::support::*;
+use ratusz_core::clock::FixedClock;
+use sha2::{Digest, Sha256};
+
+const CLERK: &str = "referent.gk@przykladowo.gov.pl";
+const MANAGER: &str = "kierownik.gk@przykladowo.gov.pl";
+const PASSWORD: &str = "Zielony-Rower-Nad-Wisla-77";
+
+/// A small valid PDF (the content is checked, not the name).
+fn pdf(text: &str) -> Vec<u8> {
+    format!(
+        "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n% {text}\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    )
+    .into_bytes()
+}
+
+fn sha256_hex(b: &[u8]) -> String {
+    Sha256::digest(b)
+        .iter()
+        .map(|x| format!("{x:02x}"))
+        .collect()
+}
+
+/// The `/matters/{id}…` link of the page: the matter's id.
+fn matter_id(location: &Option<String>) -> String {
+    id_after(location, "/matters/")
+}
+
+/// The first `href="{prefix}…"` on a page, without the prefix.
+fn link_after(body: &str, prefix: &str) -> String {
+    let needle = format!("href=\"{prefix}");
+    let start = body
+        .find(&needle)
+        .unwrap_or_else(|| panic!("no link {prefix} in {body}"))
+        + needle.len();
+    body[start..]
+        .split('"')
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+fn sign_up(s: &TestServer, email: &str) -> Client {
+    let c = s.client();
+    let r = c.submit(
+        "/signup",
+        "/signup",
+        &[
+            ("email", email),
+            ("display_name", "Zofia Leśna"),
+            ("password", PASSWORD),
+            ("password_confirm", PASSWORD),
+        ],
+    );
+    assert_eq!(r.status, 303, "signup: {}", r.body);
+    s.app.drain_jobs("test").expect("jobs");
+    let token = link_token(s, &s.demo_tenant, email, "verify-email?token=");
+    let r = c.get(&format!("/verify-email?token={token}"));
+    assert_eq!(r.status, 200, "verify: {}", r.body);
+    let r = c.submit(
+        "/login",
+        "/login",
+        &[("email", email), ("password", PASSWORD)],
+    );
+    assert_eq!(r.status, 303, "sign-in: {}", r.body);
+    c
+}
+
+/// Submits the tree-felling permit; returns (matter id, attachment bytes).
+fn submit_tree_felling(c: &Client) -> (String, Vec<u8>) {
+    let form = c.get("/services/wycinka-drzew/apply");
+    assert_eq!(form.status, 200, "{}", form.body);
+    let key = extract_input(&form.body, "idempotency_key").expect("key");
+    let plan = pdf("mapa z lokalizacja drzew");
+    let csrf = form.csrf();
+    let fields: Vec<(&str, &str)> = vec![
+        ("csrf", &csrf),
+        ("action", "submit"),
+        ("idempotency_key", &key),
+        ("full_name", "Zofia Leśna"),
+        ("applicant_address.street", "ul. Lipowa 3"),
+        ("applicant_address.postal_code", "12-345"),
+        ("applicant_address.city", "Przykładowo"),
+        ("property_address.street", "ul. Lipowa 3"),
+        ("property_address.postal_code", "12-345"),
+        ("property_address.city", "Przykładowo"),
+        ("plot_number", "123/4"),
+        ("legal_title", "owner"),
+        ("title_statement", "true"),
+        ("tree_count", "1"),
+        ("tree_species", "brzoza"),
+        ("trunk_circumference", "120"),
+        ("reason", "Drzewo pochyla się nad dachem domu."),
+        ("business_purpose", "no"),
+        ("removal_date", "2099-03-01"),
+    ];
+    let r = c.post_multipart(
+        "/services/wycinka-drzew/apply",
+        &fields,
+        &[("site_plan", "mapa.pdf", plan.clone())],
+    );
+    assert_eq!(r.status, 303, "submit: {}", r.body);
+    (matter_id(&r.location), plan)
+}
+
+/// The clerk's draft goes to the manager, is approved and dispatched through the portal.
+fn approve_and_send(s: &TestServer, clerk: &Client, doc_id: &str) {
+    let manager_id = user_id(s, MANAGER);
+    let r = clerk.submit(
+        &format!("/panel/documents/{doc_id}"),
+        &format!("/panel/documents/{doc_id}/submit"),
+        &[("approver_1", &manager_id), ("approver_2", "")],
+    );
+    assert_eq!(r.status, 303, "submit for approval: {}", r.body);
+    let manager = s.staff(MANAGER);
+    let r = manager.submit(
+        &format!("/panel/documents/{doc_id}"),
+        &format!("/panel/documents/{doc_id}/approve"),
+        &[("comment", "")],
+    );
+    assert_eq!(r.status, 303, "approve: {}", r.body);
+    let r = clerk.submit(
+        &format!("/panel/documents/{doc_id}"),
+        &format!("/panel/documents/{doc_id}/dispatch"),
+        &[
+            ("dispatch_method", "portal"),
+            ("addressee_name", ""),
+            ("addressee_address", ""),
+        ],
+    );
+    assert_eq!(r.status, 303, "dispatch through the portal: {}", r.body);
+}
+
+fn mails_to(s: &TestServer, to: &str, subject_part: &str) -> usize {
+    s.app
+        .outbox(&s.demo_tenant, 500)
+        .expect("outbox")
+        .iter()
+        .filter(|m| m.to_addr == to && m.subject.contains(subject_part))
+        .count()
+}
+
+both_engines!(
+    a_resident_goes_from_signup_to_a_decision_and_the_survey,
+    |engine| {
+        let s = TestServer::start(engine);
+        let email = "zofia.lesna@example.pl";
+        let c = sign_up(&s, email);
+
+        // Submission with an attachment: the receipt lists the file's SHA-256.
+        let (mid, plan) = submit_tree_felling(&c);
+        let page = c.get(&format!("/matters/{mid}"));
+        assert_eq!(page.status, 200, "{}", page.body);
+        assert!(page.body.contains(&sha256_hex(&plan)), "{}", page.body);
+        let sign_start = page
+            .body
+            .find("GK.6131.")
+            .expect("case sign on the matter page");
+        let sign: String = page.body[sign_start..]
+            .chars()
+            .take_while(|ch| ch.is_ascii_alphanumeric() || *ch == '.')
+            .collect();
+        s.app.drain_jobs("test").expect("jobs");
+        assert_eq!(mails_to(&s, email, "UPO/"), 1, "the receipt e-mail");
+
+        // The clerk finds the case by its sign and asks for a missing document.
+        let clerk = s.staff(CLERK);
+        let clerk_p = s
+            .app
+            .authenticate_token(&s.token(&s.demo_tenant, CLERK, &["write"]))
+            .expect("auth")
+            .expect("clerk");
+        let case_id = s.app.case_by_sign(&clerk_p, &sign).expect("case").id;
+        let case_page = clerk.get(&format!("/panel/cases/{case_id}"));
+        assert_eq!(case_page.status, 200, "{}", case_page.body);
+        assert!(
+            case_page.body.contains("portal-h"),
+            "portal section: {}",
+            case_page.body
+        );
+        let r = clerk.submit(
+            &format!("/panel/cases/{case_id}"),
+            &format!("/panel/cases/{case_id}/deficiency"),
+            &[
+                ("days", "7"),
+                (
+                    "deficiencies",
+                    "dołączenie zgody współwłaściciela nieruchomości",
+                ),
+            ],
+        );
+        assert_eq!(r.status, 303, "deficiency: {}", r.body);
+        let notice_id = id_after(&r.location, "/panel/documents/");
+        approve_and_send(&s, &clerk, &notice_id);
+
+        // The resident is told (portal and e-mail) and sees the request with the answer form.
+        s.app.drain_jobs("test").expect("jobs");
+        assert_eq!(mails_to(&s, email, "Wezwanie do uzupełnienia braków"), 1);
+        let notices = c.get("/notifications");
+        assert!(
+            notices.body.contains("wzywa do uzupełnienia braków"),
+            "{}",
+            notices.body
+        );
+        let page = c.get(&format!("/matters/{mid}"));
+        assert!(page.body.contains("deficiency-h"), "{}", page.body);
+        let delivery = link_after(&page.body, &format!("/matters/{mid}/deliveries/"));
+        let letter = c.get(&format!("/matters/{mid}/deliveries/{delivery}"));
+        assert_eq!(letter.status, 200);
+        assert_eq!(letter.headers["content-type"], "application/pdf");
+        // The opening is the delivery: the case log records it with the term to answer.
+        let case_page = clerk.get(&format!("/panel/cases/{case_id}"));
+        assert!(
+            case_page.body.contains("doręczenie pisma"),
+            "{}",
+            case_page.body
+        );
+        assert!(case_page.body.contains("odebrane"), "{}", case_page.body);
+        let page = c.get(&format!("/matters/{mid}"));
+        assert!(
+            page.body.contains("Odpowiedz do "),
+            "the term shows: {}",
+            page.body
+        );
+
+        // The resident answers in place with the missing document.
+        let consent = pdf("zgoda wspolwlasciciela");
+        let r = c.post_multipart(
+            &format!("/matters/{mid}/messages"),
+            &[
+                ("csrf", &page.csrf()),
+                ("kind", "supplement"),
+                ("body", "W załączeniu zgoda współwłaściciela."),
+            ],
+            &[("files", "zgoda.pdf", consent)],
+        );
+        assert_eq!(r.status, 303, "supplement: {}", r.body);
+        let page = c.get(&format!("/matters/{mid}"));
+        assert!(page.body.contains("W załączeniu zgoda"), "{}", page.body);
+        assert!(
+            !page.body.contains("deficiency-h"),
+            "answered: {}",
+            page.body
+        );
+        let file = link_after(&page.body, &format!("/matters/{mid}/files/"));
+        let got = c.get(&format!("/matters/{mid}/files/{file}"));
+        assert_eq!(got.status, 200);
+
+        // The clerk sees the answer in the case (registered as a portal item joined to it).
+        let case_page = clerk.get(&format!("/panel/cases/{case_id}"));
+        assert!(
+            case_page.body.contains("W załączeniu zgoda"),
+            "{}",
+            case_page.body
+        );
+        assert!(case_page.body.contains("zgoda.pdf"), "{}", case_page.body);
+        assert!(case_page.body.contains("dołączenie pisma do sprawy"));
+
+        // The clerk writes a message; the resident gets it (once).
+        let r = clerk.post_multipart(
+            &format!("/panel/cases/{case_id}/portal-message"),
+            &[
+                ("csrf", &case_page.csrf()),
+                ("body", "Dziękujemy, dokumenty są kompletne."),
+            ],
+            &[],
+        );
+        assert_eq!(r.status, 303, "office message: {}", r.body);
+
+        // Resume, decide, send the decision through the portal, close.
+        let today = time::OffsetDateTime::now_utc().date().to_string();
+        let r = clerk.submit(
+            &format!("/panel/cases/{case_id}"),
+            &format!("/panel/cases/{case_id}/resume"),
+            &[("until", &today)],
+        );
+        assert_eq!(r.status, 303, "resume: {}", r.body);
+        let template = s
+            .app
+            .letter_templates(&s.demo_tenant)
+            .expect("templates")
+            .into_iter()
+            .find(|t| t.name == "Zezwolenie na usunięcie drzew")
+            .expect("demo template");
+        let r = clerk.submit(
+            &format!("/panel/cases/{case_id}"),
+            &format!("/panel/cases/{case_id}/draft"),
+            &[
+                ("template_id", &template.id),
+                ("addressee_name", ""),
+                ("addressee_address", ""),
+            ],
+        );
+        assert_eq!(r.status, 303, "decision draft: {}", r.body);
+        let decision_id = id_after(&r.location, "/panel/documents/");
+        approve_and_send(&s, &clerk, &decision_id);
+        let r = clerk.submit(
+            &format!("/panel/cases/{case_id}"),
+            &format!("/panel/cases/{case_id}/close"),
+            &[("final_document_id", &decision_id)],
+        );
+        assert_eq!(r.status, 303, "close: {}", r.body);
+
+        // Notices: each event once, in the portal and by e-mail, even when the jobs run again.
+        s.app.drain_jobs("test").expect("jobs");
+        s.app.drain_jobs("test").expect("jobs again");
+        assert_eq!(mails_to(&s, email, "Nowa wiadomość z urzędu"), 1);
+        assert_eq!(mails_to(&s, email, "Czeka na Ciebie pismo urzędu"), 1);
+        assert_eq!(mails_to(&s, email, "sprawa została zakończona"), 1);
+        assert_eq!(mails_to(&s, email, "Jak oceniasz"), 1);
+        let resident = s
+            .app
+            .user_by_email(&s.demo_tenant, email)
+            .expect("lookup")
+            .expect("resident");
+        let p = s
+            .app
+            .authenticate_token(&s.token(&s.demo_tenant, email, &["write"]))
+            .expect("auth")
+            .expect("principal");
+        assert_eq!(p.user.id, resident.id);
+        let notices = s.app.my_notifications(&p, 100).expect("notices");
+        let mut keys: Vec<&str> = notices.iter().map(|n| n.kind.as_str()).collect();
+        keys.sort_unstable();
+        for kind in ["deficiency", "delivery", "message", "status", "survey"] {
+            assert!(keys.contains(&kind), "{kind} in {keys:?}");
+        }
+        assert_eq!(keys.iter().filter(|k| **k == "survey").count(), 1);
+
+        // The decision is in the inbox; opening it is its delivery.
+        let page = c.get(&format!("/matters/{mid}"));
+        assert!(
+            page.body.contains("Decyzja w sprawie zezwolenia"),
+            "{}",
+            page.body
+        );
+        assert!(page.body.contains("Dziękujemy, dokumenty są kompletne."));
+        let deliveries = s.app.matter_deliveries(&p, &mid).expect("deliveries");
+        assert_eq!(deliveries.len(), 2);
+        let decision = deliveries
+            .iter()
+            .find(|d| d.document_kind == "decision")
+            .expect("decision delivered");
+        assert!(decision.opened_at.is_none());
+        let r = c.get(&format!("/matters/{mid}/deliveries/{}", decision.id));
+        assert_eq!(r.headers["content-type"], "application/pdf");
+        let again = s.app.matter_deliveries(&p, &mid).expect("deliveries");
+        let opened = again.iter().find(|d| d.id == decision.id).expect("d");
+        assert!(opened.opened_at.is_some(), "opening recorded");
+        // Opening again keeps the first time.
+        c.get(&format!("/matters/{mid}/deliveries/{}", decision.id));
+        let third = s.app.matter_deliveries(&p, &mid).expect("deliveries");
+        assert_eq!(
+            third
+                .iter()
+                .find(|d| d.id == decision.id)
+                .expect("d")
+                .opened_at,
+            opened.opened_at
+        );
+
+        // The survey: a bad rating is refused next to the field, a good one is kept once.
+        let survey = c.get(&format!("/matters/{mid}/survey"));
+        assert_eq!(survey.status, 200, "{}", survey.body);
+        let r = c.submit(
+            &format!("/matters/{mid}/survey"),
+            &format!("/matters/{mid}/survey"),
+            &[("rating", "9"), ("comment", "")],
+        );
+        assert_eq!(r.status, 422, "{}", r.body);
+        assert!(r.body.contains("rating-error"), "{}", r.body);
+        let r = c.submit(
+            &format!("/matters/{mid}/survey"),
+            &format!("/matters/{mid}/survey"),
+            &[("rating", "5"), ("comment", "Szybko i jasno.")],
+        );
+        assert_eq!(r.status, 303, "{}", r.body);
+        let again = s.app.answer_survey(&p, &mid, "4", "");
+        assert!(again.is_err(), "one answer per matter");
+        let manager = s
+            .app
+            .authenticate_token(&s.token(&s.demo_tenant, MANAGER, &["read"]));
+        let manager = manager.expect("auth").expect("manager");
+        let results = s.app.survey_results(&manager).expect("results");
+        assert_eq!(results.total.answers, 1);
+        assert_eq!(results.total.distribution, [0, 0, 0, 0, 1]);
+        assert!(
+            results
+                .services
+                .iter()
+                .any(|l| l.name.contains("drzew") && l.average == 5.0)
+        );
+        assert!(results.units.iter().any(|l| l.name.starts_with("GK")));
+        assert_eq!(results.comments[0].comment, "Szybko i jasno.");
+
+        // Another resident sees none of it.
+        let other = s.client();
+        let r = other.submit(
+            "/login",
+            "/login",
+            &[
+                ("email", "jan.kowalski@example.pl"),
+                ("password", ratusz_app::demo::RESIDENT_PASSWORD),
+            ],
+        );
+        assert_eq!(r.status, 303);
+        assert_eq!(other.get(&format!("/matters/{mid}")).status, 404);
+        assert_eq!(
+            other
+                .get(&format!("/matters/{mid}/deliveries/{}", decision.id))
+                .status,
+            404
+        );
+        assert_eq!(
+            other.get(&format!("/matters/{mid}/files/{file}")).status,
+            404
+        );
+    }
+);
+
+both_engines!(
+    an_unopened_letter_counts_as_delivered_on_the_14th_day,
+    |engine| {
+        let s = TestServer::start(engine);
+        let email = "adam.brzozowski@example.pl";
+        let c = sign_up(&s, email);
+        // E-mails about messages are switched off; the notices stay in the portal.
+        let prefs = c.get("/account/notifications");
+        assert_eq!(prefs.status, 200, "{}", prefs.body);
+        let r = c.submit(
+            "/account/notifications",
+            "/account/notifications",
+            &[
+                ("email_status", "on"),
+                ("email_deadlines", "on"),
+                ("email_surveys", "on"),
+            ],
+        );
+        assert_eq!(r.status, 303, "{}", r.body);
+        let (mid, _) = submit_tree_felling(&c);
+        let p = s
+            .app
+            .authenticate_token(&s.token(&s.demo_tenant, email, &["write"]))
+            .expect("auth")
+            .expect("principal");
+        let matter = s.app.my_matter(&p, &mid).expect("matter");
+        let sign = matter.case_sign.expect("case opened at submission");
+        let clerk_p = s
+            .app
+            .authenticate_token(&s.token(&s.demo_tenant, CLERK, &["write"]))
+            .expect("auth")
+            .expect("clerk");
+        let case = s.app.case_by_sign(&clerk_p, &sign).expect("case");
+        let clerk = s.staff(CLERK);
+        let r = clerk.submit(
+            &format!("/panel/cases/{}", case.id),
+            &format!("/panel/cases/{}/deficiency", case.id),
+            &[("days", "7"), ("deficiencies", "podpis na mapie")],
+        );
+        assert_eq!(r.status, 303, "deficiency: {}", r.body);
+        let doc = id_after(&r.location, "/panel/documents/");
+        approve_and_send(&s, &clerk, &doc);
+        s.app
+            .office_message(&clerk_p, &case.id, "Proszę o podpis na mapie.", Vec::new())
+            .expect("office message");
+        s.app.drain_jobs("test").expect("jobs");
+        // Switched off: no e-mail about the message, but the request is always announced.
+        assert_eq!(mails_to(&s, email, "Nowa wiadomość"), 0);
+        assert_eq!(mails_to(&s, email, "Wezwanie do uzupełnienia braków"), 1);
+        assert!(
+            s.app
+                .my_notifications(&p, 100)
+                .expect("notices")
+                .iter()
+                .any(|n| n.kind == "message"),
+            "the message notice is in the portal"
+        );
+
+        // Today nothing is deemed; 15 days later the sweep deems it delivered on the 14th day,
+        // once, and the term to answer runs from then.
+        assert_eq!(s.app.portal_sweep().expect("sweep").deemed, 0);
+        let later = ratusz_app::App::new(
+            s.db.store(),
+            Arc::new(FixedClock::new(
+                time::OffsetDateTime::now_utc() + time::Duration::days(15),
+            )),
+            s.db.settings(),
+        );
+        assert_eq!(later.portal_sweep().expect("sweep").deemed, 1);
+        assert_eq!(later.portal_sweep().expect("sweep again").deemed, 0);
+        let d = s.app.matter_deliveries(&p, &mid).expect("deliveries");
+        let d = d.first().expect("delivery");
+        let deemed = d.deemed_at.expect("deemed");
+        assert_eq!(deemed - d.available_at, 14 * 86_400 * 1_000_000);
+        assert!(d.opened_at.is_none());
+        let reply_by = d.reply_by.clone().expect("term from the deemed delivery");
+        // Opening afterwards does not move the delivery date.
+        c.get(&format!("/matters/{mid}/deliveries/{}", d.id));
+        let d2 = s.app.matter_deliveries(&p, &mid).expect("deliveries");
+        assert!(d2[0].opened_at.is_none());
+        assert_eq!(d2[0].reply_by.as_deref(), Some(reply_by.as_str()));
+        let log = clerk.get(&format!("/panel/cases/{}", case.id));
+        assert!(
+            log.body.contains("doręczone w trybie 14 dni"),
+            "{}",
+            log.body
+        );
+
+        // Near the end of the term an unanswered request is reminded, once.
+        let near = time::Date::parse(
+            &reply_by,
+            &time::format_description::well_known::Iso8601::DEFAULT,
+        )
+        .expect("date")
+        .midnight()
+        .assume_utc()
+            - time::Duration::days(1);
+        let late = ratusz_app::App::new(
+            s.db.store(),
+            Arc::new(FixedClock::new(near)),
+            s.db.settings(),
+        );
+        assert_eq!(late.portal_sweep().expect("sweep").reminders, 1);
+        late.portal_sweep().expect("sweep again");
+        // The notice was queued at that (future) time: the worker running then sends it.
+        late.drain_jobs("test").expect("jobs");
+        assert_eq!(mails_to(&s, email, "Przypomnienie"), 1);
+    }
+);
