@@ -146,6 +146,23 @@ impl<S: Send + Sync> FromRequestParts<S> for ApiPath {
     }
 }
 
+/// Two path parameters; a malformed one is a `{code, message}` 404.
+pub struct ApiPath2(pub String, pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ApiPath2 {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let lang = api_lang(&parts.headers);
+        match axum::extract::Path::<(String, String)>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path((a, b))) if !a.contains('\0') && !b.contains('\0') => {
+                Ok(ApiPath2(a, b))
+            }
+            _ => Err(ApiError::not_found(lang)),
+        }
+    }
+}
+
 // ------------------------------------------------------------------ schemas
 
 #[derive(Serialize, ToSchema)]
@@ -632,13 +649,32 @@ pub struct RegistryDoc;
         crate::eservices::api::matters,
         crate::eservices::api::matter,
         crate::eservices::api::receipt_pdf,
-        crate::eservices::api::status
+        crate::eservices::api::status,
+        crate::eservices::api_contact::messages,
+        crate::eservices::api_contact::message_post,
+        crate::eservices::api_contact::deliveries,
+        crate::eservices::api_contact::delivery,
+        crate::eservices::api_contact::file,
+        crate::eservices::api_contact::survey,
+        crate::eservices::api_contact::survey_post,
+        crate::eservices::api_contact::notifications,
+        crate::eservices::api_contact::notifications_read,
+        crate::eservices::api_contact::preferences,
+        crate::eservices::api_contact::preferences_put,
+        crate::eservices::api_contact::office_message,
+        crate::eservices::api_contact::case_portal,
+        crate::eservices::api_contact::surveys
     ),
     components(schemas(
         crate::eservices::api::SubmissionIn,
         crate::eservices::api::SubmittedFile,
         crate::eservices::api::DraftIn,
-        crate::eservices::api::StatusIn
+        crate::eservices::api::StatusIn,
+        crate::eservices::api_contact::MessageIn,
+        crate::eservices::api_contact::SurveyIn,
+        crate::eservices::api_contact::ReadIn,
+        crate::eservices::api_contact::PreferencesIn,
+        crate::eservices::api_contact::OfficeMessageIn
     ))
 )]
 pub struct PortalDoc;
@@ -684,6 +720,44 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/api/v1/matters/{id}/receipt.pdf",
             get(crate::eservices::api::receipt_pdf),
+        )
+        .route(
+            "/api/v1/matters/{id}/deliveries",
+            get(crate::eservices::api_contact::deliveries),
+        )
+        .route(
+            "/api/v1/matters/{id}/deliveries/{delivery}",
+            get(crate::eservices::api_contact::delivery),
+        )
+        .route(
+            "/api/v1/matters/{id}/files/{document}",
+            get(crate::eservices::api_contact::file),
+        )
+        .route(
+            "/api/v1/matters/{id}/survey",
+            get(crate::eservices::api_contact::survey)
+                .post(crate::eservices::api_contact::survey_post),
+        )
+        .route(
+            "/api/v1/notifications",
+            get(crate::eservices::api_contact::notifications),
+        )
+        .route(
+            "/api/v1/notifications/read",
+            axum::routing::post(crate::eservices::api_contact::notifications_read),
+        )
+        .route(
+            "/api/v1/notification-preferences",
+            get(crate::eservices::api_contact::preferences)
+                .put(crate::eservices::api_contact::preferences_put),
+        )
+        .route(
+            "/api/v1/cases/{id}/portal",
+            get(crate::eservices::api_contact::case_portal),
+        )
+        .route(
+            "/api/v1/surveys",
+            get(crate::eservices::api_contact::surveys),
         )
         .route("/api/v1/outgoing", get(registry_api::outgoing_list))
         .route("/api/v1/work", get(registry_api::work))

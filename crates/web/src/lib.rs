@@ -150,6 +150,16 @@ pub fn router(app: App, cfg: WebConfig) -> Router {
             "/api/v1/services/{slug}/submissions",
             post(eservices::api::submit).layer(upload_limit),
         )
+        .route(
+            "/api/v1/matters/{id}/messages",
+            get(eservices::api_contact::messages)
+                .post(eservices::api_contact::message_post)
+                .layer(upload_limit),
+        )
+        .route(
+            "/api/v1/cases/{id}/portal/messages",
+            post(eservices::api_contact::office_message).layer(upload_limit),
+        )
         .route("/matters", get(eservices::matters))
         .route("/matters/{id}", get(eservices::contact::matter))
         .route(

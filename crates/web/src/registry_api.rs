@@ -45,7 +45,7 @@ pub struct IncomingIn {
     pub files: Vec<FileIn>,
 }
 
-fn decode_files(files: Vec<FileIn>) -> Result<Vec<Upload>, AppError> {
+pub(crate) fn decode_files(files: Vec<FileIn>) -> Result<Vec<Upload>, AppError> {
     files
         .into_iter()
         .map(|f| {

@@ -541,3 +541,158 @@ both_engines!(
         assert_eq!(mails_to(&s, email, "Przypomnienie"), 1);
     }
 );
+
+both_engines!(a_mobile_app_does_the_same_through_the_api, |engine| {
+    let s = TestServer::start(engine);
+    let email = "jan.kowalski@example.pl";
+    let c = s.client();
+    let r = c.submit(
+        "/login",
+        "/login",
+        &[
+            ("email", email),
+            ("password", ratusz_app::demo::RESIDENT_PASSWORD),
+        ],
+    );
+    assert_eq!(r.status, 303);
+    let (mid, _) = submit_tree_felling(&c);
+    let token = s.token(&s.demo_tenant, email, &["write"]);
+    let t = Some(token.as_str());
+    let api = s.client();
+
+    // Messages: bad input names the field; a good one is registered and listed.
+    let r = api.api_post(
+        &format!("/api/v1/matters/{mid}/messages"),
+        t,
+        r#"{"body": ""}"#,
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("\"body\""), "{}", r.body);
+    let r = api.api_post(
+        &format!("/api/v1/matters/{mid}/messages"),
+        t,
+        r#"{"body": "x", "kind": "pigeon"}"#,
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    let r = api.api_post(
+        &format!("/api/v1/matters/{mid}/messages"),
+        t,
+        r#"{"body": "x", "files": [{"file_name": "a.pdf", "content_base64": "%%%"}]}"#,
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    // No deficiency request was made: a supplement is refused.
+    let r = api.api_post(
+        &format!("/api/v1/matters/{mid}/messages"),
+        t,
+        r#"{"body": "Uzupełniam", "kind": "supplement"}"#,
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    use base64::Engine as _;
+    let file = base64::engine::general_purpose::STANDARD.encode(pdf("zdjecie"));
+    let r = api.api_post(
+        &format!("/api/v1/matters/{mid}/messages"),
+        t,
+        &format!(
+            r#"{{"body": "Czy potrzebne są zdjęcia?", "files": [{{"file_name": "zdjecie.pdf", "content_base64": "{file}"}}]}}"#
+        ),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let list = api.api_get(&format!("/api/v1/matters/{mid}/messages"), t);
+    assert_eq!(list.status, 200, "{}", list.body);
+    let v: serde_json::Value = serde_json::from_str(&list.body).expect("json");
+    assert_eq!(v[0]["body"], "Czy potrzebne są zdjęcia?");
+    assert_eq!(v[0]["direction"], "in");
+    let doc = v[0]["files"][0][0].as_str().expect("file id").to_owned();
+    let f = api.api_get(&format!("/api/v1/matters/{mid}/files/{doc}"), t);
+    assert_eq!(f.status, 200);
+
+    // The office answers through the API; the resident's notices and preferences.
+    let p = s
+        .app
+        .authenticate_token(&token)
+        .expect("auth")
+        .expect("principal");
+    let sign = s
+        .app
+        .my_matter(&p, &mid)
+        .expect("matter")
+        .case_sign
+        .expect("sign");
+    let clerk_token = s.token(&s.demo_tenant, CLERK, &["write"]);
+    let clerk_p = s
+        .app
+        .authenticate_token(&clerk_token)
+        .expect("auth")
+        .expect("clerk");
+    let case_id = s.app.case_by_sign(&clerk_p, &sign).expect("case").id;
+    let r = api.api_post(
+        &format!("/api/v1/cases/{case_id}/portal/messages"),
+        Some(&clerk_token),
+        r#"{"body": "Tak, prosimy o zdjęcia."}"#,
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let portal = api.api_get(
+        &format!("/api/v1/cases/{case_id}/portal"),
+        Some(&clerk_token),
+    );
+    assert_eq!(portal.status, 200, "{}", portal.body);
+    assert!(portal.body.contains("Czy potrzebne są zdjęcia?"));
+    // A resident's token reaches no case (not even its existence); a clerk cannot read the
+    // survey's results.
+    assert_eq!(
+        api.api_get(&format!("/api/v1/cases/{case_id}/portal"), t)
+            .status,
+        404
+    );
+    assert_eq!(
+        api.api_get("/api/v1/surveys", Some(&clerk_token)).status,
+        403
+    );
+    s.app.drain_jobs("test").expect("jobs");
+    let n = api.api_get("/api/v1/notifications", t);
+    let v: serde_json::Value = serde_json::from_str(&n.body).expect("json");
+    assert_eq!(v["unread"], 1, "{}", n.body);
+    assert_eq!(v["items"][0]["kind"], "message");
+    let r = api.api_post("/api/v1/notifications/read", t, "{}");
+    assert_eq!(r.status, 200, "{}", r.body);
+    let n = api.api_get("/api/v1/notifications", t);
+    assert!(n.body.contains("\"unread\":0"), "{}", n.body);
+    let prefs = api.api_get("/api/v1/notification-preferences", t);
+    assert!(
+        prefs.body.contains("\"email_messages\":true"),
+        "{}",
+        prefs.body
+    );
+    let put = api
+        .http
+        .put(format!("{}/api/v1/notification-preferences", api.base))
+        .bearer_auth(&token)
+        .header("content-type", "application/json")
+        .body(r#"{"email_status": true, "email_messages": false, "email_deadlines": true, "email_surveys": true}"#)
+        .send()
+        .expect("PUT");
+    assert_eq!(put.status().as_u16(), 200);
+    let prefs = api.api_get("/api/v1/notification-preferences", t);
+    assert!(
+        prefs.body.contains("\"email_messages\":false"),
+        "{}",
+        prefs.body
+    );
+    let survey = api.api_get(&format!("/api/v1/matters/{mid}/survey"), t);
+    assert!(
+        survey.body.contains("\"can_rate\":false"),
+        "{}",
+        survey.body
+    );
+    let r = api.api_post(
+        &format!("/api/v1/matters/{mid}/survey"),
+        t,
+        r#"{"rating": 5}"#,
+    );
+    assert_eq!(r.status, 422, "an open matter cannot be rated: {}", r.body);
+    assert_eq!(
+        api.api_get(&format!("/api/v1/matters/{mid}/deliveries"), t)
+            .body,
+        "[]"
+    );
+});

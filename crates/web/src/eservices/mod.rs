@@ -4,6 +4,7 @@
 
 pub mod admin;
 pub mod api;
+pub mod api_contact;
 pub mod contact;
 pub mod form;
 
