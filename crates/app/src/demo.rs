@@ -160,6 +160,15 @@ impl App {
                 Ok::<_, AppError>(())
             })?;
         }
+        if crate::accessibility::of_settings(
+            &self
+                .store
+                .read(|c| ratusz_store::tenants::tenant(c, &tenant.tenant_id))?
+                .settings,
+        ) == crate::accessibility::Accessibility::default()
+        {
+            self.set_demo_accessibility(&tenant.tenant_id)?;
+        }
         if self.file_classes(&tenant.tenant_id)?.is_empty() {
             self.import_file_plan_as(
                 &tenant.tenant_id,
@@ -188,6 +197,42 @@ impl App {
             }
         }
         Ok(())
+    }
+}
+
+impl App {
+    /// The demo office's accessibility statement (what a real office fills in).
+    fn set_demo_accessibility(&self, tenant_id: &str) -> Result<(), AppError> {
+        let a = crate::accessibility::Accessibility {
+            published: "2026-01-15".into(),
+            updated: "2026-11-20".into(),
+            prepared: "2026-03-31".into(),
+            reviewed: "2026-11-20".into(),
+            contact_name: "Anna Dostępna, sekretarz gminy".into(),
+            contact_email: "dostepnosc@przykladowo.gov.pl".into(),
+            contact_phone: "+48 12 345 67 89".into(),
+            architecture:
+                "Urząd mieści się w budynku przy ul. Rynek 1. Do wejścia głównego prowadzi \
+                pochylnia; drzwi otwierają się automatycznie. Biuro obsługi interesantów jest na \
+                parterze, przy wejściu. Na parkingu przed urzędem są dwa miejsca dla osób z \
+                niepełnosprawnościami. Do budynku można wejść z psem asystującym."
+                    .into(),
+            ..crate::accessibility::Accessibility::default()
+        };
+        let a = crate::accessibility::validate(&a)?;
+        self.store.write(|c| {
+            let t = ratusz_store::tenants::tenant(c, tenant_id)?;
+            let mut settings: serde_json::Value =
+                serde_json::from_str(&t.settings).unwrap_or_else(|_| serde_json::json!({}));
+            if let Some(obj) = settings.as_object_mut() {
+                obj.insert(
+                    "accessibility".into(),
+                    serde_json::to_value(&a).map_err(|e| AppError::Internal(e.to_string()))?,
+                );
+            }
+            ratusz_store::tenants::set_settings(c, tenant_id, &settings.to_string())?;
+            Ok::<_, AppError>(())
+        })
     }
 }
 

@@ -1,6 +1,7 @@
 //! Use cases of Ratusz. One [`App`] holds the store, the clock, the mailer and the settings; each
 //! use case is one transaction and records what it changed in the audit chain. No HTTP here.
 
+pub mod accessibility;
 pub mod accounts;
 pub mod audit;
 pub mod casefiles;

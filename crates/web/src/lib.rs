@@ -2,6 +2,7 @@
 //! (`/api/v1`), auth (sessions, CSRF, TOTP), askama templates and Fluent translations.
 //! Handlers are thin: parse, call [`ratusz_app::App`], render.
 
+pub mod accessibility;
 pub mod accounts;
 pub mod api;
 pub mod audit;
@@ -132,6 +133,12 @@ pub fn router(app: App, cfg: WebConfig) -> Router {
         .route(
             "/panel/admin/tokens/{id}/revoke",
             post(accounts::tokens::tokens_revoke),
+        )
+        .route("/deklaracja-dostepnosci", get(accessibility::statement))
+        .route("/panel/surveys", get(eservices::admin::surveys))
+        .route(
+            "/panel/admin/accessibility",
+            get(accessibility::admin).post(accessibility::admin_save),
         )
         .route("/services", get(eservices::catalogue))
         .route("/services/{slug}", get(eservices::card))

@@ -406,6 +406,10 @@ both_engines!(
         );
         assert!(results.units.iter().any(|l| l.name.starts_with("GK")));
         assert_eq!(results.comments[0].comment, "Szybko i jasno.");
+        let page = s.staff(MANAGER).get("/panel/surveys");
+        assert_eq!(page.status, 200, "{}", page.body);
+        assert!(page.body.contains("Szybko i jasno."), "{}", page.body);
+        assert_eq!(clerk.get("/panel/surveys").status, 403);
 
         // Another resident sees none of it.
         let other = s.client();
@@ -696,3 +700,91 @@ both_engines!(a_mobile_app_does_the_same_through_the_api, |engine| {
         "[]"
     );
 });
+
+both_engines!(
+    the_accessibility_statement_comes_from_the_tenant_settings,
+    |engine| {
+        let s = TestServer::start(engine);
+        // The demo's statement, public, linked from every page.
+        let home = s.client().get("/services");
+        assert!(
+            home.body.contains("href=\"/deklaracja-dostepnosci\""),
+            "{}",
+            home.body
+        );
+        let page = s.client().get("/deklaracja-dostepnosci");
+        assert_eq!(page.status, 200, "{}", page.body);
+        assert!(
+            page.body
+                .contains("Urząd Gminy Przykładowo zobowiązuje się"),
+            "{}",
+            page.body
+        );
+        assert!(page.body.contains("dostepnosc@przykladowo.gov.pl"));
+        assert!(page.body.contains("częściowo zgodny"));
+        assert!(page.body.contains("Rzecznika Praw Obywatelskich"));
+
+        // The admin edits it: bad input is answered next to the fields and nothing changes.
+        let admin = s.staff("admin@przykladowo.gov.pl");
+        let form = admin.get("/panel/admin/accessibility");
+        assert_eq!(form.status, 200, "{}", form.body);
+        let fields = |published: &'static str, status: &'static str| {
+            vec![
+                ("entity", ""),
+                ("published", published),
+                ("updated", "2026-11-24"),
+                ("prepared", "2026-11-24"),
+                ("reviewed", "2026-11-24"),
+                ("status", status),
+                ("non_accessible", ""),
+                ("method", "external"),
+                ("assessor", "Fundacja Dostępności"),
+                ("contact_name", "Piotr Pomocny"),
+                ("contact_email", "pomoc@przykladowo.gov.pl"),
+                ("contact_phone", "123 456 789"),
+                ("architecture", "Winda przy wejściu od ul. Szkolnej."),
+                ("sign_language", ""),
+            ]
+        };
+        let r = admin.submit(
+            "/panel/admin/accessibility",
+            "/panel/admin/accessibility",
+            &fields("15.01.2026", "partial"),
+        );
+        assert_eq!(r.status, 422, "{}", r.body);
+        assert!(r.body.contains("id=\"published-error\""), "{}", r.body);
+        assert!(r.body.contains("id=\"non_accessible-error\""), "{}", r.body);
+        assert!(
+            r.body.contains("value=\"Piotr Pomocny\""),
+            "typed text kept"
+        );
+        let r = admin.submit(
+            "/panel/admin/accessibility",
+            "/panel/admin/accessibility",
+            &fields("2026-01-15", "full"),
+        );
+        assert_eq!(r.status, 303, "{}", r.body);
+        let page = s.client().get("/deklaracja-dostepnosci");
+        assert!(page.body.contains("Portal jest zgodny"), "{}", page.body);
+        assert!(page.body.contains("Fundacja Dostępności"));
+        assert!(page.body.contains("Winda przy wejściu"));
+        let en = s.client();
+        en.get("/lang/en");
+        let page = en.get("/deklaracja-dostepnosci");
+        assert!(page.body.contains("fully compliant"), "{}", page.body);
+        // Only the admin may change it.
+        let clerk = s.staff(CLERK);
+        let r = clerk.post_form(
+            "/panel/admin/accessibility",
+            &[("csrf", &clerk.get("/panel").csrf()), ("status", "none")],
+        );
+        assert_eq!(r.status, 403, "{}", r.body);
+        // The other tenant has its own statement.
+        let other = s.client_for_host(OTHER_HOST).get("/deklaracja-dostepnosci");
+        assert!(
+            !other.body.contains("Fundacja Dostępności"),
+            "{}",
+            other.body
+        );
+    }
+);

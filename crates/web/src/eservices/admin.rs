@@ -203,3 +203,53 @@ pub async fn publish(
         "/panel/admin/services?done=withdrawn"
     }))
 }
+
+// ------------------------------------------------------------------ survey results
+
+#[derive(Template)]
+#[template(path = "surveys.html")]
+struct SurveysPage {
+    page: PageCtx,
+    section: &'static str,
+    r: ratusz_app::eservices::survey::SurveyResults,
+}
+
+impl SurveysPage {
+    /// (caption message, lines): by service, then by unit.
+    fn tables(
+        &self,
+    ) -> Vec<(
+        &'static str,
+        &Vec<ratusz_app::eservices::survey::SurveyLine>,
+    )> {
+        vec![
+            ("surveys-by-service", &self.r.services),
+            ("surveys-by-unit", &self.r.units),
+        ]
+    }
+
+    fn scale(&self) -> Vec<String> {
+        (1..=5).map(|n: i32| n.to_string()).collect()
+    }
+}
+
+/// The satisfaction survey's results per service and unit (managers and the admin).
+pub async fn surveys(State(state): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
+    let p = match gate(&ctx, Permission::UsePanel)? {
+        Ok(p) => p,
+        Err(r) => return Ok(r),
+    };
+    let r = state
+        .app
+        .blocking(move |a| a.survey_results(&p))
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    render_status(
+        &SurveysPage {
+            page: PageCtx::new(&ctx, "surveys-title"),
+            section: "surveys",
+            r,
+        },
+        StatusCode::OK,
+    )
+}
