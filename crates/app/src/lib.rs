@@ -2,6 +2,7 @@
 //! use case is one transaction and records what it changed in the audit chain. No HTTP here.
 
 pub mod accounts;
+pub mod antivirus;
 pub mod audit;
 pub mod casefiles;
 pub mod cases;
@@ -53,6 +54,8 @@ pub struct Settings {
     pub max_upload_bytes: usize,
     /// Keep the search index in memory instead of `<data_dir>/search` (tests).
     pub search_in_memory: bool,
+    /// clamd, when uploads are to be scanned; `None`: stored unscanned (a warning at start-up).
+    pub antivirus: Option<antivirus::Scanner>,
 }
 
 impl Default for Settings {
@@ -68,6 +71,7 @@ impl Default for Settings {
             blobs: None,
             max_upload_bytes: 25 * 1024 * 1024,
             search_in_memory: false,
+            antivirus: None,
         }
     }
 }
