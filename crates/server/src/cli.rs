@@ -452,6 +452,15 @@ fn check_antivirus(app: &App, cfg: &Config) -> anyhow::Result<()> {
             Ok(())
         }
         Some(scanner) => {
+            let upload = app.settings.max_upload_bytes;
+            if upload > scanner.stream_max_bytes {
+                tracing::warn!(
+                    "antivirus: max_upload_mib ({} MiB) is larger than antivirus.stream_max_mib \
+                     ({} MiB): files in between are refused as too large to scan",
+                    upload / (1024 * 1024),
+                    scanner.stream_max_bytes / (1024 * 1024)
+                );
+            }
             match scanner.ping() {
                 Ok(()) => {
                     tracing::info!(clamd = %scanner.address, "antivirus: uploads are scanned")

@@ -519,3 +519,21 @@ fn a_malformed_clamd_address_is_refused_naming_the_setting_and_the_form() {
     let r = run_cmd(ratusz_in(&w.dir).arg("migrate"), None);
     assert!(r.ok(), "{r}");
 }
+
+#[test]
+fn serving_with_a_silent_clamd_and_a_too_large_upload_limit_warns_about_both() {
+    let w = TestDb::new(Engine::Sqlite);
+    let closed = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        l.local_addr().expect("addr")
+    };
+    let mut cmd = ratusz_in(&w.dir);
+    cmd.env("RATUSZ_CLAMD", format!("tcp://{closed}"))
+        .env("RATUSZ_MAX_UPLOAD_MIB", "30");
+    let (found, exited, log) = serve_until(cmd, "clamd does not answer yet", false);
+    assert!(found && !exited, "{log}");
+    assert!(
+        log.contains("max_upload_mib (30 MiB) is larger than antivirus.stream_max_mib (25 MiB)"),
+        "{log}"
+    );
+}
