@@ -33,6 +33,10 @@ fi
 EXTRA_PACKAGES=(
   fonts-dejavu-core
   poppler-utils
+  # Virus scanning of uploads: the daemon (clamd) that tests and the demo start privately,
+  # and freshclam (pulled in by clamav-daemon) for the official signatures in production.
+  clamav-daemon
+  clamav
 )
 
 say() { printf 'install-deps: %s\n' "$*"; }

@@ -5,10 +5,29 @@
 #      RATUSZ_TEST_PG_URL is set (each test gets its own schema in that database),
 #   3. browser tests (e2e/): headless Chromium with axe-core WCAG 2.1 A/AA checks,
 #      against `ratusz demo` started on a free port with a fresh data directory.
+# A private clamd (scripts/lib/clamd.sh) runs throughout with our test signatures (and the
+# system's official ones when freshclam has put them in /var/lib/clamav): the integration tests
+# scan through it (RATUSZ_TEST_CLAMD, RATUSZ_TEST_CLAMD_TCP) and so does the demo server.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 scripts/install-deps.sh
+
+source scripts/lib/clamd.sh
+work="$(mktemp -d)"
+server=""
+cleanup() {
+  if [[ -n "$server" ]]; then
+    kill "$server" 2>/dev/null || true
+    pkill -P "$server" 2>/dev/null || true
+    wait "$server" 2>/dev/null || true
+  fi
+  clamd_stop
+  rm -rf "$work"
+}
+trap cleanup EXIT
+clamd_start "$work/clamd" all
+export RATUSZ_TEST_CLAMD="$CLAMD_UNIX" RATUSZ_TEST_CLAMD_TCP="$CLAMD_TCP"
 
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/ratusz-target}"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
@@ -24,21 +43,13 @@ cargo test --workspace --locked
 echo "test: browser tests"
 bin="$CARGO_TARGET_DIR/debug/ratusz"
 cargo build --locked -p ratusz-server --bin ratusz
-work="$(mktemp -d)"
 port="$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")"
 (
   cd "$work"
   env -u RATUSZ_DATABASE_URL -u RATUSZ_CONFIG RATUSZ_DATA_DIR="$work/data" RATUSZ_LISTEN="127.0.0.1:$port" \
-    RATUSZ_LOG=warn "$bin" demo >"$work/server.log" 2>&1
+    RATUSZ_CLAMD="$CLAMD_UNIX" RATUSZ_LOG=warn "$bin" demo >"$work/server.log" 2>&1
 ) &
 server=$!
-cleanup() {
-  kill "$server" 2>/dev/null || true
-  pkill -P "$server" 2>/dev/null || true
-  wait "$server" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
 base="http://127.0.0.1:$port"
 ready=""
 for _ in $(seq 1 240); do

@@ -47,6 +47,10 @@ pub enum AppError {
     TokenInvalid,
     #[error("unavailable: {0}")]
     Unavailable(String),
+    /// Virus scanning is configured but clamd cannot scan now; nothing was stored. A variant of
+    /// its own so that people are told why (and that trying again later helps).
+    #[error("antivirus unavailable: {0}")]
+    AntivirusUnavailable(String),
     #[error("internal: {0}")]
     Internal(String),
 }
@@ -69,6 +73,7 @@ impl AppError {
             AppError::Conflict(_) => "conflict",
             AppError::TokenInvalid => "token_invalid",
             AppError::Unavailable(_) => "unavailable",
+            AppError::AntivirusUnavailable(_) => "antivirus_unavailable",
             AppError::Internal(_) => "internal",
         }
     }

@@ -3,6 +3,7 @@
 
 pub mod accessibility;
 pub mod accounts;
+pub mod antivirus;
 pub mod audit;
 pub mod casefiles;
 pub mod cases;
@@ -54,6 +55,8 @@ pub struct Settings {
     pub max_upload_bytes: usize,
     /// Keep the search index in memory instead of `<data_dir>/search` (tests).
     pub search_in_memory: bool,
+    /// clamd, when uploads are to be scanned; `None`: stored unscanned (a warning at start-up).
+    pub antivirus: Option<antivirus::Scanner>,
 }
 
 impl Default for Settings {
@@ -69,6 +72,7 @@ impl Default for Settings {
             blobs: None,
             max_upload_bytes: 25 * 1024 * 1024,
             search_in_memory: false,
+            antivirus: None,
         }
     }
 }

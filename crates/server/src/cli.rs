@@ -248,6 +248,7 @@ pub fn init_logging(filter: &str) {
 
 /// Connects and migrates.
 pub fn open_app(cfg: &Config) -> anyhow::Result<App> {
+    let settings = cfg.app_settings().map_err(|e| anyhow!(e))?;
     let url = cfg.database_url();
     let store = ratusz_store::Store::connect(&url, cfg.pool_size)
         .map_err(|e| anyhow!("{e}"))
@@ -256,7 +257,7 @@ pub fn open_app(cfg: &Config) -> anyhow::Result<App> {
     for m in applied {
         tracing::info!(migration = %m, "applied");
     }
-    Ok(App::new(store, Arc::new(SystemClock), cfg.app_settings()))
+    Ok(App::new(store, Arc::new(SystemClock), settings))
 }
 
 fn app_err(e: AppError) -> anyhow::Error {
@@ -399,6 +400,7 @@ fn print_demo_banner(cfg: &Config) {
 
 /// Serves HTTP and runs the job workers until Ctrl-C or SIGTERM.
 pub fn serve(app: App, cfg: &Config) -> anyhow::Result<()> {
+    check_antivirus(&app, cfg)?;
     let stop = Arc::new(AtomicBool::new(false));
     let workers: Vec<_> = (0..cfg.workers)
         .map(|i| app.spawn_worker(format!("{}-{i}", hostname()), stop.clone()))
@@ -431,6 +433,47 @@ pub fn serve(app: App, cfg: &Config) -> anyhow::Result<()> {
         let _ = w.join();
     }
     Ok(())
+}
+
+/// Says at start-up whether uploads are scanned: a warning when they are not, a refusal when
+/// the configuration requires scanning. clamd not answering yet is only a warning (it may still
+/// be loading its signatures); until it answers, uploads fail and `/readyz` says so.
+fn check_antivirus(app: &App, cfg: &Config) -> anyhow::Result<()> {
+    match app.antivirus() {
+        None if cfg.antivirus.required => Err(anyhow!(
+            "antivirus.required is set but antivirus.clamd (RATUSZ_CLAMD) is not: set it to \
+             tcp://HOST:PORT or unix:/PATH of your clamd (docs/antywirus.md)"
+        )),
+        None => {
+            tracing::warn!(
+                "antivirus: clamd is not configured, so uploaded files are stored WITHOUT a virus \
+                 scan; set [antivirus] clamd or RATUSZ_CLAMD (docs/antywirus.md)"
+            );
+            Ok(())
+        }
+        Some(scanner) => {
+            let upload = app.settings.max_upload_bytes;
+            if upload > scanner.stream_max_bytes {
+                tracing::warn!(
+                    "antivirus: max_upload_mib ({} MiB) is larger than antivirus.stream_max_mib \
+                     ({} MiB): files in between are refused as too large to scan",
+                    upload / (1024 * 1024),
+                    scanner.stream_max_bytes / (1024 * 1024)
+                );
+            }
+            match scanner.ping() {
+                Ok(()) => {
+                    tracing::info!(clamd = %scanner.address, "antivirus: uploads are scanned")
+                }
+                Err(e) => tracing::warn!(
+                    clamd = %scanner.address,
+                    error = %e,
+                    "antivirus: clamd does not answer yet; uploads are refused until it does"
+                ),
+            }
+            Ok(())
+        }
+    }
 }
 
 fn hostname() -> String {

@@ -39,6 +39,58 @@ pub struct Config {
     pub max_upload_mib: usize,
     /// S3-compatible storage for documents; without it they go to `<data_dir>/blobs`.
     pub s3: Option<S3Config>,
+    /// Virus scanning of uploads with clamd; without it files are stored unscanned.
+    pub antivirus: AntivirusConfig,
+}
+
+/// `[antivirus]`: where clamd listens and how long to wait for it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AntivirusConfig {
+    /// `tcp://127.0.0.1:3310` or `unix:/run/clamav/clamd.ctl` (env `RATUSZ_CLAMD`).
+    pub clamd: Option<String>,
+    /// Refuse to start without `clamd` (so a production node cannot run unscanned by mistake).
+    pub required: bool,
+    /// Seconds to wait for a connection.
+    pub connect_timeout_secs: u64,
+    /// Seconds to wait for each read or write while a file is scanned.
+    pub timeout_secs: u64,
+    /// The largest file clamd accepts on a stream, in MiB: at most clamd's `StreamMaxLength`.
+    pub stream_max_mib: usize,
+}
+
+impl Default for AntivirusConfig {
+    fn default() -> Self {
+        Self {
+            clamd: None,
+            required: false,
+            connect_timeout_secs: 5,
+            timeout_secs: 120,
+            stream_max_mib: 25,
+        }
+    }
+}
+
+impl AntivirusConfig {
+    /// The scanner, `None` when clamd is not configured; an error names what to fix.
+    pub fn scanner(&self) -> Result<Option<ratusz_app::antivirus::Scanner>, String> {
+        let Some(addr) = self
+            .clamd
+            .as_deref()
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+        else {
+            return Ok(None);
+        };
+        let address = addr
+            .parse::<ratusz_app::antivirus::ClamdAddress>()
+            .map_err(|e| format!("antivirus.clamd (RATUSZ_CLAMD): {e}"))?;
+        let mut s = ratusz_app::antivirus::Scanner::new(address);
+        s.connect_timeout = std::time::Duration::from_secs(self.connect_timeout_secs.clamp(1, 60));
+        s.io_timeout = std::time::Duration::from_secs(self.timeout_secs.clamp(1, 3600));
+        s.stream_max_bytes = self.stream_max_mib.clamp(1, 4096) * 1024 * 1024;
+        Ok(Some(s))
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -97,6 +149,7 @@ impl Default for Config {
             log: "info".into(),
             max_upload_mib: 25,
             s3: None,
+            antivirus: AntivirusConfig::default(),
         }
     }
 }
@@ -117,6 +170,10 @@ impl Config {
                 .split("__")
                 .filter(|k| !k.as_str().to_ascii_lowercase().ends_with("_file")),
         );
+        // The short name the operators' guide uses for `RATUSZ_ANTIVIRUS__CLAMD`.
+        if let Ok(clamd) = std::env::var("RATUSZ_CLAMD") {
+            fig = fig.merge(Serialized::default("antivirus.clamd", clamd));
+        }
         for (key, value) in std::env::vars() {
             let Some(rest) = key.strip_prefix("RATUSZ_") else {
                 continue;
@@ -149,8 +206,9 @@ impl Config {
             .to_owned()
     }
 
-    pub fn app_settings(&self) -> ratusz_app::Settings {
-        ratusz_app::Settings {
+    /// The use cases' settings; fails with a message naming the setting to fix.
+    pub fn app_settings(&self) -> Result<ratusz_app::Settings, String> {
+        Ok(ratusz_app::Settings {
             public_url: self.public_url(),
             mail_from: self.mail_from.clone(),
             smtp: self.smtp.as_ref().map(|s| ratusz_app::SmtpSettings {
@@ -175,8 +233,9 @@ impl Config {
                     allow_http: s.allow_http,
                 }),
             max_upload_bytes: self.max_upload_mib.clamp(1, 1024) * 1024 * 1024,
+            antivirus: self.antivirus.scanner()?,
             ..ratusz_app::Settings::default()
-        }
+        })
     }
 
     pub fn web_config(&self) -> ratusz_web::WebConfig {

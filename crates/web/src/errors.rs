@@ -138,6 +138,18 @@ impl PageError {
                     "error-unavailable-body",
                 )
             }
+            AppError::AntivirusUnavailable(detail) => {
+                tracing::error!(%detail, "antivirus unavailable");
+                Self {
+                    retry_after: Some(60),
+                    ..Self::new(
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        lang,
+                        "error-antivirus-unavailable-title",
+                        "error-antivirus-unavailable-body",
+                    )
+                }
+            }
             AppError::Invalid(_)
             | AppError::BadCredentials
             | AppError::BadTotp
@@ -275,6 +287,15 @@ impl ApiError {
                     lang,
                     code,
                     "api-unavailable",
+                )
+            }
+            AppError::AntivirusUnavailable(detail) => {
+                tracing::error!(%detail, "antivirus unavailable");
+                Self::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    lang,
+                    code,
+                    "api-antivirus-unavailable",
                 )
             }
             AppError::Internal(detail) => {

@@ -28,13 +28,18 @@ pub async fn healthz() -> &'static str {
     "ok"
 }
 
-/// Readiness: the database answers.
+/// Readiness: the database answers, and so does clamd when uploads are scanned (a node that
+/// cannot scan refuses every upload, so it should not get traffic).
 pub async fn readyz(State(state): State<AppState>) -> Response {
-    match state.app.blocking(|a| a.ready()).await {
+    if let Err(e) = state.app.blocking(|a| a.ready()).await {
+        tracing::warn!("not ready: {e}");
+        return (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response();
+    }
+    match state.app.blocking(|a| a.antivirus_ready()).await {
         Ok(()) => "ready".into_response(),
         Err(e) => {
             tracing::warn!("not ready: {e}");
-            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+            (StatusCode::SERVICE_UNAVAILABLE, "antivirus unavailable").into_response()
         }
     }
 }

@@ -265,6 +265,17 @@ pub async fn incoming_create(
             input,
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
+        // Nothing was registered; keep what the clerk typed and say why.
+        Err(AppError::AntivirusUnavailable(detail)) => {
+            tracing::error!(%detail, "antivirus unavailable");
+            incoming_form(
+                &ctx,
+                &state,
+                FormErrors::one("files", ctx.tr().t("antivirus-unavailable-field")),
+                input,
+                StatusCode::SERVICE_UNAVAILABLE,
+            )
+        }
         Err(e) => Err(ctx.fail(e)),
     }
 }

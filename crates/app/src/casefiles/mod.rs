@@ -124,7 +124,7 @@ impl App {
         let (Some(title), Some(kind)) = (title, kind) else {
             return Err(AppError::Internal("document validation".into()));
         };
-        let mut files = self.check_uploads(vec![upload])?;
+        let mut files = self.check_uploads(p, vec![upload])?;
         let file = files.pop().ok_or(AppError::Internal("no file".into()))?;
         let blob = self
             .store_blobs(&p.tenant_id, std::slice::from_ref(&file))?

@@ -202,6 +202,7 @@ impl App {
                 return Err(AppError::Invalid(errors));
             }
         };
+        self.scan_uploads(p, files.iter().map(|(field, f)| (field.as_str(), f)))?;
         let now_dt = self.clock.now();
         let now = ratusz_store::ts(now_dt);
         let received_at = now_dt

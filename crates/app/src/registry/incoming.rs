@@ -205,7 +205,7 @@ impl App {
         super::require_anywhere(p, Permission::RegisterItems)?;
         let today = self.clock.today_warsaw();
         let item = validate(input, today)?;
-        let files = self.check_uploads(uploads)?;
+        let files = self.check_uploads(p, uploads)?;
         let stored = self.store_blobs(&p.tenant_id, &files)?;
         let now = self.now_ts();
         let actor = p.actor();
@@ -275,7 +275,7 @@ impl App {
             require(p, Permission::RegisterItems, None)
                 .or_else(|_| require(p, Permission::HandleCases, item.unit_id.as_deref()))?;
         }
-        let files = self.check_uploads(uploads)?;
+        let files = self.check_uploads(p, uploads)?;
         let stored = self.store_blobs(&p.tenant_id, &files)?;
         let now = self.now_ts();
         self.store.write(|conn| {
@@ -367,7 +367,13 @@ impl App {
             .read(|c| Ok(files::of_item(c, &item.tenant_id, &item.id)?))
     }
 
-    pub(crate) fn check_uploads(&self, uploads: Vec<Upload>) -> Result<Vec<CheckedFile>, AppError> {
+    /// Checks size and type of each file, then (when configured) scans them for viruses: only
+    /// files that pass both reach storage.
+    pub(crate) fn check_uploads(
+        &self,
+        p: &Principal,
+        uploads: Vec<Upload>,
+    ) -> Result<Vec<CheckedFile>, AppError> {
         let mut errors = Vec::new();
         let mut ok = Vec::new();
         for up in uploads {
@@ -376,11 +382,11 @@ impl App {
                 Err(e) => errors.push(e),
             }
         }
-        if errors.is_empty() {
-            Ok(ok)
-        } else {
-            Err(AppError::Invalid(errors))
+        if !errors.is_empty() {
+            return Err(AppError::Invalid(errors));
         }
+        self.scan_uploads(p, ok.iter().map(|f| ("files", f)))?;
+        Ok(ok)
     }
 
     /// Writes file contents to blob storage before the transaction (content-addressed: a

@@ -1,6 +1,6 @@
 //! Files staff attach to items and cases: the type is decided by the bytes (`infer`), never by
 //! the name or the browser's claim, and only types an office keeps in a case file are accepted.
-//! Virus scanning (ClamAV) joins here with the residents' uploads (portal issue).
+//! Files that pass are then scanned for viruses (`crate::antivirus`) before they are stored.
 
 use crate::FieldError;
 

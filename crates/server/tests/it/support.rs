@@ -160,8 +160,19 @@ impl TestServer {
     }
 
     pub fn start_with(engine: Engine, web: ratusz_web::WebConfig) -> Self {
+        Self::start_custom(engine, web, |_| {})
+    }
+
+    /// A server whose settings `adjust` changes first (e.g. to scan uploads with clamd).
+    pub fn start_custom(
+        engine: Engine,
+        web: ratusz_web::WebConfig,
+        adjust: impl FnOnce(&mut Settings),
+    ) -> Self {
         let db = TestDb::new(engine);
-        let app = App::new(db.store(), Arc::new(SystemClock), db.settings());
+        let mut settings = db.settings();
+        adjust(&mut settings);
+        let app = App::new(db.store(), Arc::new(SystemClock), settings);
         let demo = app.ensure_demo(&[]).expect("demo");
         let other = app
             .create_tenant(

@@ -175,6 +175,8 @@ error-throttled-title = Too many attempts
 error-throttled-body = There were too many failed sign-in attempts. Wait 15 minutes and try again, or reset your password.
 error-unavailable-title = Service temporarily unavailable
 error-unavailable-body = We cannot handle the request now. Try again in a few minutes.
+error-antivirus-unavailable-title = Files cannot be checked now
+error-antivirus-unavailable-body = We check every file with an antivirus program before we accept it, and it is unavailable at the moment. Nothing was saved. Try again in a few minutes.
 
 api-unauthenticated = No valid token. Send the header Authorization: Bearer with an API token.
 api-forbidden = The token may not perform this operation.
@@ -185,6 +187,7 @@ api-invalid = The data is invalid; see the list of fields.
 api-throttled = Too many attempts. Try later.
 api-conflict = The resource already exists or is in a conflicting state.
 api-unavailable = Service temporarily unavailable.
+api-antivirus-unavailable = Virus scanning of files is temporarily unavailable; nothing was saved. Try again in a few minutes.
 api-internal = Internal error. Try again.
 api-malformed-query = The query parameters are invalid; check their names and values.
 
@@ -630,6 +633,7 @@ apply-save = Save and finish later
 apply-draft-saved = The application is saved. You can come back to it any time from the service card.
 apply-restored = Your session had expired, but nothing is lost: what you typed is back. If you attached files, choose them again.
 apply-files-again = Browsers do not keep chosen files: after correcting the errors, choose the files again.
+antivirus-unavailable-field = We cannot check files with an antivirus program now, so nothing was saved. Your answers are kept: try sending again in a few minutes.
 apply-file-rules = Allowed files: { $types }, at most { $mb } MB each.
 apply-size-note = All files together may have at most { $mb } MB.
 form-checked = ticked

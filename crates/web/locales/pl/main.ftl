@@ -175,6 +175,8 @@ error-throttled-title = Zbyt wiele prób
 error-throttled-body = Było zbyt wiele nieudanych prób logowania. Odczekaj 15 minut i spróbuj ponownie albo ustaw nowe hasło.
 error-unavailable-title = Usługa chwilowo niedostępna
 error-unavailable-body = Nie możemy teraz obsłużyć żądania. Spróbuj ponownie za kilka minut.
+error-antivirus-unavailable-title = Nie można teraz sprawdzić plików
+error-antivirus-unavailable-body = Każdy plik sprawdzamy programem antywirusowym, zanim go przyjmiemy, a ten jest w tej chwili niedostępny. Niczego nie zapisaliśmy. Spróbuj ponownie za kilka minut.
 
 api-unauthenticated = Brak ważnego tokenu. Dodaj nagłówek Authorization: Bearer z tokenem API.
 api-forbidden = Token nie ma uprawnień do tej operacji.
@@ -185,6 +187,7 @@ api-invalid = Dane są nieprawidłowe; zobacz listę pól.
 api-throttled = Zbyt wiele prób. Spróbuj później.
 api-conflict = Zasób już istnieje lub jest w sprzecznym stanie.
 api-unavailable = Usługa chwilowo niedostępna.
+api-antivirus-unavailable = Sprawdzanie plików programem antywirusowym jest chwilowo niedostępne; niczego nie zapisano. Spróbuj ponownie za kilka minut.
 api-internal = Błąd wewnętrzny. Spróbuj ponownie.
 api-malformed-query = Parametry w adresie są nieprawidłowe; sprawdź ich nazwy i wartości.
 
@@ -630,6 +633,7 @@ apply-save = Zapisz i dokończ później
 apply-draft-saved = Zapisaliśmy wniosek. Możesz wrócić do niego w każdej chwili z karty usługi.
 apply-restored = Twoja sesja wygasła, ale nic nie zginęło: przywróciliśmy to, co wpisałeś(-aś). Jeśli dołączałeś(-aś) pliki, wybierz je ponownie.
 apply-files-again = Przeglądarka nie przechowuje wybranych plików: po poprawieniu błędów wybierz pliki ponownie.
+antivirus-unavailable-field = Nie możemy teraz sprawdzić plików programem antywirusowym, więc niczego nie zapisaliśmy. Twoje odpowiedzi są zachowane: spróbuj wysłać ponownie za kilka minut.
 apply-file-rules = Dozwolone pliki: { $types }, najwyżej { $mb } MB każdy.
 apply-size-note = Wszystkie pliki razem mogą mieć najwyżej { $mb } MB.
 form-checked = zaznaczone

@@ -352,6 +352,7 @@ pub async fn apply_submit(
         .cloned()
         .collect();
     let had_files = !files.is_empty();
+    let first_file_field = files.first().map(|(f, _)| f.clone()).unwrap_or_default();
     let input = SubmitInput {
         answers: answers.clone(),
         files,
@@ -374,6 +375,20 @@ pub async fn apply_submit(
             max_mb,
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
+        // Nothing was stored; keep the answers and say why, so the resident can simply retry.
+        Err(AppError::AntivirusUnavailable(detail)) => {
+            tracing::error!(%detail, "antivirus unavailable");
+            apply_page_with(
+                &ctx,
+                &service.def,
+                &answers,
+                FormErrors::one(&first_file_field, t.t("antivirus-unavailable-field")),
+                Some(t.t("apply-files-again")),
+                if key.is_empty() { new_key() } else { key },
+                max_mb,
+                StatusCode::SERVICE_UNAVAILABLE,
+            )
+        }
         Err(e) => Err(ctx.fail(e)),
     }
 }
