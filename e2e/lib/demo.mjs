@@ -30,3 +30,13 @@ export const DEMO_GK_CLERK = {
   password: DEMO_ADMIN.password,
   secret: DEMO_TOTP_SECRET,
 };
+
+/** Password of the demo residents (crates/app/src/demo.rs: RESIDENT_PASSWORD). */
+export const DEMO_RESIDENT_PASSWORD = 'Demo-Mieszkaniec-2026!';
+
+/** A demo resident with a verified e-mail address (no TOTP: residents sign in with a password). */
+export const DEMO_RESIDENT = {
+  email: 'jan.kowalski@example.pl',
+  name: 'Jan Kowalski',
+  password: DEMO_RESIDENT_PASSWORD,
+};

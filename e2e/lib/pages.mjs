@@ -62,3 +62,37 @@ export const staffPages = [
   { path: '/account', label: 'moje konto' },
   { path: '/account/password', label: 'zmiana hasła' },
 ];
+
+/**
+ * The residents' portal signed in, checked as the demo resident (lib/demo.mjs:
+ * DEMO_RESIDENT). The pages of one matter (its receipt, inbox, thread, request
+ * to remedy deficiencies and survey) are checked by tests/portal-acceptance.test.mjs,
+ * which creates them.
+ */
+export const residentPages = [
+  { path: '/', label: 'portal: strona główna po zalogowaniu' },
+  { path: '/services', label: 'portal: katalog e-usług po zalogowaniu' },
+  // Every demo service's form (crates/core/src/eservices/demo/*.toml).
+  { path: '/services/wycinka-drzew/apply', label: 'portal: wniosek o usunięcie drzew' },
+  { path: '/services/zaswiadczenie-o-zameldowaniu/apply', label: 'portal: wniosek o zaświadczenie o zameldowaniu' },
+  { path: '/services/rejestracja-psa/apply', label: 'portal: rejestracja psa' },
+  { path: '/services/deklaracja-odpady/apply', label: 'portal: deklaracja o odpadach' },
+  { path: '/services/zmiana-deklaracji-odpady/apply', label: 'portal: zmiana deklaracji o odpadach' },
+  { path: '/services/zajecie-pasa-drogowego/apply', label: 'portal: zajęcie pasa drogowego' },
+  { path: '/services/zaswiadczenie-o-niezaleganiu/apply', label: 'portal: zaświadczenie o niezaleganiu' },
+  { path: '/services/informacja-publiczna/apply', label: 'portal: wniosek o informację publiczną' },
+  { path: '/services/wycinka-drzew/apply?saved=1', label: 'portal: wniosek po zapisaniu wersji roboczej' },
+  { path: '/matters', label: 'portal: moje sprawy' },
+  { path: '/notifications', label: 'portal: powiadomienia' },
+  { path: '/account/notifications', label: 'portal: ustawienia powiadomień e-mail' },
+  { path: '/account/notifications?saved=1', label: 'portal: ustawienia powiadomień zapisane' },
+  { path: '/account', label: 'portal: moje konto (mieszkaniec)' },
+  { path: '/account/password', label: 'portal: zmiana hasła (mieszkaniec)' },
+  { path: '/status', label: 'portal: stan sprawy po zalogowaniu' },
+  { path: '/matters/00000000-0000-7000-8000-000000000000', label: 'portal: nieznana sprawa', status: 404 },
+  { path: '/matters/00000000-0000-7000-8000-000000000000/survey', label: 'portal: ankieta nieznanej sprawy', status: 404 },
+  { path: '/lang/en?back=/matters', label: 'portal: my matters in English', lang: 'en' },
+  { path: '/lang/en?back=/services/wycinka-drzew/apply', label: 'portal: tree-felling form in English', lang: 'en' },
+  { path: '/lang/en?back=/notifications', label: 'portal: notifications in English', lang: 'en' },
+  { path: '/lang/en?back=/account/notifications', label: 'portal: e-mail settings in English', lang: 'en' },
+];

@@ -209,7 +209,13 @@ pub async fn message_post(
         .await
     {
         Ok(_) => Ok(see_other(&format!("/matters/{id}?sent=1#messages"))),
-        Err(AppError::Invalid(errs)) => {
+        Err(AppError::Invalid(mut errs)) => {
+            // The answer to a request has its own form on the page: its errors go to its fields.
+            if supplement {
+                for e in &mut errs {
+                    e.field = format!("supplement-{}", e.field);
+                }
+            }
             let v = state
                 .app
                 .blocking(move |a| load(a, &p, &id))
