@@ -29,6 +29,8 @@ export const publicPages = [
   { path: '/services/informacja-publiczna', label: 'e-usługi: karta usługi (informacja publiczna)' },
   { path: '/services/wycinka-drzew/apply', label: 'e-usługi: formularz bez logowania (logowanie)' },
   { path: '/status', label: 'stan sprawy bez logowania' },
+  { path: '/deklaracja-dostepnosci', label: 'deklaracja dostępności' },
+  { path: '/lang/en?back=/deklaracja-dostepnosci', label: 'accessibility statement in English', lang: 'en' },
   { path: '/lang/en?back=/services', label: 'e-services catalogue in English', lang: 'en' },
 ];
 
@@ -59,6 +61,8 @@ export const staffPages = [
   { path: '/panel/archive', label: 'panel: archiwum zakładowe' },
   { path: '/panel/incoming/00000000-0000-7000-8000-000000000000', label: 'panel: nieznana przesyłka', status: 404 },
   { path: '/panel/admin/services', label: 'panel: e-usługi' },
+  { path: '/panel/admin/accessibility', label: 'panel: deklaracja dostępności' },
+  { path: '/panel/surveys', label: 'panel: ocena obsługi' },
   { path: '/account', label: 'moje konto' },
   { path: '/account/password', label: 'zmiana hasła' },
 ];
