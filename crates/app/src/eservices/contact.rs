@@ -136,6 +136,7 @@ impl App {
     /// each file of an allowed type and size.
     fn message_parts(
         &self,
+        p: &Principal,
         body: &str,
         uploads: Vec<Upload>,
     ) -> Result<(String, Vec<CheckedFile>), AppError> {
@@ -147,7 +148,7 @@ impl App {
             return Err(too_many_files());
         }
         let body = message_body(body, !uploads.is_empty())?;
-        Ok((body, self.check_uploads(uploads)?))
+        Ok((body, self.check_uploads(p, uploads)?))
     }
 
     /// The resident writes to the office on one of their matters. `supplement` marks an answer
@@ -161,7 +162,7 @@ impl App {
         uploads: Vec<Upload>,
     ) -> Result<MessageRow, AppError> {
         let sub = self.my_submission(p, submission_id)?;
-        let (body, checked) = self.message_parts(body, uploads)?;
+        let (body, checked) = self.message_parts(p, body, uploads)?;
         let mut all = Vec::with_capacity(checked.len() + 1);
         if !body.is_empty() {
             all.push(CheckedFile {
@@ -355,7 +356,7 @@ impl App {
         body: &str,
         uploads: Vec<Upload>,
     ) -> Result<MessageRow, AppError> {
-        let (body, checked) = self.message_parts(body, uploads)?;
+        let (body, checked) = self.message_parts(p, body, uploads)?;
         let stored = self.store_blobs(&p.tenant_id, &checked)?;
         let now = self.now_ts();
         self.store.write(|conn| {
