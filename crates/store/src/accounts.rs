@@ -522,6 +522,20 @@ pub fn api_tokens_of_tenant(conn: &mut Db, tenant_id: &str) -> Result<Vec<ApiTok
         .load(conn)?)
 }
 
+/// One user's API tokens, newest first.
+pub fn api_tokens_of_user(
+    conn: &mut Db,
+    tenant_id: &str,
+    user_id: &str,
+) -> Result<Vec<ApiTokenRow>> {
+    Ok(api_tokens::table
+        .filter(api_tokens::tenant_id.eq(tenant_id))
+        .filter(api_tokens::user_id.eq(user_id))
+        .order(api_tokens::created_at.desc())
+        .select(ApiTokenRow::as_select())
+        .load(conn)?)
+}
+
 pub fn revoke_api_token(conn: &mut Db, tenant_id: &str, id: &str, now: i64) -> Result<()> {
     let n = diesel::update(
         api_tokens::table

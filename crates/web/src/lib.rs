@@ -101,6 +101,14 @@ pub fn router(app: App, cfg: WebConfig) -> Router {
         .route("/password/reset/done", get(accounts::reset_done))
         .route("/account", get(accounts::account_page))
         .route(
+            "/account/apps",
+            get(accounts::apps::apps_page).post(accounts::apps::apps_create),
+        )
+        .route(
+            "/account/apps/{id}/revoke",
+            post(accounts::apps::apps_revoke),
+        )
+        .route(
             "/account/password",
             get(accounts::password_change_page).post(accounts::password_change_submit),
         )

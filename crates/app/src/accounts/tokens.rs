@@ -142,6 +142,56 @@ impl App {
         })
     }
 
+    /// The signed-in person's own tokens (for a mobile app), newest first.
+    pub fn my_api_tokens(&self, p: &Principal) -> Result<Vec<ApiTokenRow>, AppError> {
+        if !matches!(p.via, crate::accounts::Via::Session { .. }) {
+            return Err(AppError::Forbidden);
+        }
+        self.store
+            .read(|c| Ok(repo::api_tokens_of_user(c, &p.tenant_id, &p.user.id)?))
+    }
+
+    /// A token of the signed-in person for a mobile app: scope `write` (never `admin`), valid
+    /// for `days` (1–365). Only from a signed-in session, so that a token cannot breed tokens.
+    pub fn create_my_api_token(
+        &self,
+        p: &Principal,
+        name: &str,
+        days: &str,
+    ) -> Result<(String, ApiTokenRow), AppError> {
+        if !matches!(p.via, crate::accounts::Via::Session { .. }) {
+            return Err(AppError::Forbidden);
+        }
+        let days = match days.trim().parse::<i64>() {
+            Ok(n @ 1..=365) => n,
+            _ => {
+                return Err(AppError::field(
+                    "days",
+                    "range",
+                    "Podaj ważność tokenu w dniach, od 1 do 365.",
+                    "Give the token's validity in days, from 1 to 365.",
+                ));
+            }
+        };
+        self.create_api_token(
+            &p.tenant_id,
+            &p.user.id,
+            name,
+            &["write".to_owned()],
+            Some(days),
+            &p.actor(),
+        )
+    }
+
+    /// Revokes one of the signed-in person's own tokens (another's is "not found").
+    pub fn revoke_my_api_token(&self, p: &Principal, token_id: &str) -> Result<(), AppError> {
+        let mine = self.my_api_tokens(p)?.into_iter().any(|t| t.id == token_id);
+        if !mine {
+            return Err(AppError::NotFound);
+        }
+        self.revoke_api_token(&p.tenant_id, token_id, &p.actor())
+    }
+
     /// The principal of a bearer token, if it is valid, unrevoked and unexpired.
     pub fn authenticate_token(&self, token: &str) -> Result<Option<Principal>, AppError> {
         if !token.starts_with("rtz_") || token.len() > 200 {

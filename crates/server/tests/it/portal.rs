@@ -788,3 +788,82 @@ both_engines!(
         );
     }
 );
+
+both_engines!(a_resident_creates_a_token_for_a_mobile_app, |engine| {
+    let s = TestServer::start(engine);
+    let c = s.client();
+    let r = c.submit(
+        "/login",
+        "/login",
+        &[
+            ("email", "anna.nowak@example.pl"),
+            ("password", ratusz_app::demo::RESIDENT_PASSWORD),
+        ],
+    );
+    assert_eq!(r.status, 303);
+    let page = c.get("/account/apps");
+    assert_eq!(page.status, 200, "{}", page.body);
+    // Bad input is answered next to the field.
+    let r = c.submit(
+        "/account/apps",
+        "/account/apps",
+        &[("name", ""), ("days", "90")],
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("id=\"name-error\""), "{}", r.body);
+    let r = c.submit(
+        "/account/apps",
+        "/account/apps",
+        &[("name", "Telefon"), ("days", "9999")],
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("id=\"days-error\""), "{}", r.body);
+    // The secret is shown once, works for the portal API and not beyond the resident's rights.
+    let r = c.submit(
+        "/account/apps",
+        "/account/apps",
+        &[("name", "Telefon"), ("days", "90")],
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let marker = "<code id=\"new-token\">";
+    let start = r.body.find(marker).expect("secret shown") + marker.len();
+    let secret: String = r.body[start..].chars().take_while(|c| *c != '<').collect();
+    assert!(secret.starts_with("rtz_"), "{secret}");
+    let api = s.client();
+    assert_eq!(api.api_get("/api/v1/matters", Some(&secret)).status, 200);
+    assert_eq!(api.api_get("/api/v1/users", Some(&secret)).status, 403);
+    // A token cannot create tokens; another resident cannot revoke it.
+    let p = s.app.authenticate_token(&secret).expect("auth").expect("p");
+    assert!(s.app.create_my_api_token(&p, "x", "30").is_err());
+    let page = c.get("/account/apps");
+    assert!(
+        !page.body.contains(&secret),
+        "the secret is never shown again"
+    );
+    let id = {
+        let marker = "action=\"/account/apps/";
+        let i = page.body.find(marker).expect("revoke form") + marker.len();
+        page.body[i..]
+            .split('/')
+            .next()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let other = s.client();
+    let r = other.submit(
+        "/login",
+        "/login",
+        &[
+            ("email", "jan.kowalski@example.pl"),
+            ("password", ratusz_app::demo::RESIDENT_PASSWORD),
+        ],
+    );
+    assert_eq!(r.status, 303);
+    let r = other.submit("/account/apps", &format!("/account/apps/{id}/revoke"), &[]);
+    assert_eq!(r.status, 404, "{}", r.body);
+    assert_eq!(api.api_get("/api/v1/matters", Some(&secret)).status, 200);
+    // Its owner revokes it: it stops working at once.
+    let r = c.submit("/account/apps", &format!("/account/apps/{id}/revoke"), &[]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(api.api_get("/api/v1/matters", Some(&secret)).status, 401);
+});

@@ -1,6 +1,7 @@
 //! Sign-in, second factor, TOTP enrolment, sign-up, e-mail verification, password reset and
 //! the account page.
 
+pub mod apps;
 pub mod staff;
 pub mod tokens;
 
