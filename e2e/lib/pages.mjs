@@ -74,6 +74,7 @@ export const staffPages = [
  * which creates them.
  */
 export const residentPages = [
+  { path: '/account/apps', label: 'portal: tokeny aplikacji mobilnych' },
   { path: '/', label: 'portal: strona główna po zalogowaniu' },
   { path: '/services', label: 'portal: katalog e-usług po zalogowaniu' },
   // Every demo service's form (crates/core/src/eservices/demo/*.toml).

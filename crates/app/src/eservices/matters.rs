@@ -132,7 +132,62 @@ fn matter(
     })
 }
 
+/// Failed status checks one address may make within [`STATUS_WINDOW_SECS`]; then it waits.
+pub const STATUS_TRIES: usize = 10;
+/// The window of [`STATUS_TRIES`]: 15 minutes.
+pub const STATUS_WINDOW_SECS: i64 = 15 * 60;
+
+/// Failed status checks per client address, kept in memory: guessing tracking codes (about
+/// 50 bits) from one address is slowed to ten tries per quarter of an hour. Per server node;
+/// a restart forgets it, which costs an attacker nothing they could use.
+#[derive(Default)]
+pub struct StatusThrottle(std::sync::Mutex<HashMap<String, Vec<i64>>>);
+
+impl StatusThrottle {
+    /// Seconds to wait when the address used up its tries, else `None`.
+    fn wait(&self, key: &str, now_s: i64) -> Option<i64> {
+        let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let fails = map.get_mut(key)?;
+        fails.retain(|t| now_s - t < STATUS_WINDOW_SECS);
+        if fails.len() < STATUS_TRIES {
+            return None;
+        }
+        let oldest = fails.iter().min().copied().unwrap_or(now_s);
+        Some((oldest + STATUS_WINDOW_SECS - now_s).max(1))
+    }
+
+    fn fail(&self, key: &str, now_s: i64) {
+        let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        // Keep the map small: forget addresses whose tries are all old.
+        if map.len() > 100_000 {
+            map.retain(|_, v| v.iter().any(|t| now_s - t < STATUS_WINDOW_SECS));
+        }
+        map.entry(key.to_owned()).or_default().push(now_s);
+    }
+}
+
 impl App {
+    /// [`App::public_status`] for a client address: after [`STATUS_TRIES`] failed checks in
+    /// [`STATUS_WINDOW_SECS`] the address waits (`Throttled`), right or wrong code alike.
+    pub fn public_status_from(
+        &self,
+        tenant_id: &str,
+        client: &str,
+        reference: &str,
+        code: &str,
+    ) -> Result<Matter, AppError> {
+        let key = format!("{tenant_id} {client}");
+        let now_s = self.now_ts() / 1_000_000;
+        if let Some(retry_after_secs) = self.status_throttle.wait(&key, now_s) {
+            return Err(AppError::Throttled { retry_after_secs });
+        }
+        let r = self.public_status(tenant_id, reference, code);
+        if matches!(r, Err(AppError::Invalid(_))) {
+            self.status_throttle.fail(&key, now_s);
+        }
+        r
+    }
+
     /// One of the resident's own submissions (another resident's is "not found").
     pub fn my_submission(&self, p: &Principal, id: &str) -> Result<SubmissionRow, AppError> {
         require(p, Permission::UsePortal, None)?;

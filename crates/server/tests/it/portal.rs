@@ -867,3 +867,52 @@ both_engines!(a_resident_creates_a_token_for_a_mobile_app, |engine| {
     assert_eq!(r.status, 303, "{}", r.body);
     assert_eq!(api.api_get("/api/v1/matters", Some(&secret)).status, 401);
 });
+
+both_engines!(guessing_tracking_codes_is_slowed_down, |engine| {
+    let s = TestServer::start(engine);
+    let c = s.client();
+    let r = c.submit(
+        "/login",
+        "/login",
+        &[
+            ("email", "jan.kowalski@example.pl"),
+            ("password", ratusz_app::demo::RESIDENT_PASSWORD),
+        ],
+    );
+    assert_eq!(r.status, 303);
+    let (mid, _) = submit_tree_felling(&c);
+    let page = c.get(&format!("/matters/{mid}"));
+    let number_at = page.body.find("UPO/").expect("receipt number");
+    let number: String = page.body[number_at..]
+        .chars()
+        .take_while(|ch| ch.is_ascii_alphanumeric() || *ch == '/')
+        .collect();
+    let code_at = page.body.find("<code>").expect("tracking code") + "<code>".len();
+    let code: String = page.body[code_at..]
+        .chars()
+        .take_while(|ch| *ch != '<')
+        .collect();
+    let guesser = s.client();
+    let check = |code: &str| {
+        guesser.submit(
+            "/status",
+            "/status",
+            &[("reference", number.as_str()), ("code", code)],
+        )
+    };
+    // The right code works; ten wrong ones are each answered as "no match"...
+    assert_eq!(check(&code).status, 200);
+    for _ in 0..ratusz_app::eservices::matters::STATUS_TRIES {
+        let r = check("AAAAA-AAAAA");
+        assert_eq!(r.status, 422, "{}", r.body);
+    }
+    // ...then the address waits, even with the right code, in the page and the API.
+    let r = check(&code);
+    assert_eq!(r.status, 429, "{}", r.body);
+    let api = guesser.api_post(
+        "/api/v1/status",
+        None,
+        &format!(r#"{{"reference": "{number}", "code": "{code}"}}"#),
+    );
+    assert_eq!(api.status, 429, "{}", api.body);
+});

@@ -247,13 +247,20 @@ pub struct StatusIn {
 pub async fn status(
     State(state): State<AppState>,
     Extension(Tenant(tenant)): Extension<Tenant>,
+    extensions: axum::http::Extensions,
     headers: HeaderMap,
     ApiJson(body): ApiJson<StatusIn>,
 ) -> Result<Response, ApiError> {
     let lang = api_lang(&headers);
+    let peer = extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0);
+    let ip = crate::ctx::client_ip(&headers, peer, state.cfg.trust_proxy);
     let m = state
         .app
-        .blocking(move |a| a.public_status(&tenant.tenant_id, &body.reference, &body.code))
+        .blocking(move |a| {
+            a.public_status_from(&tenant.tenant_id, &ip, &body.reference, &body.code)
+        })
         .await
         .map_err(fail(lang))?;
     Ok(Json(json!(m)).into_response())

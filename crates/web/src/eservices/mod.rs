@@ -477,10 +477,10 @@ pub async fn status_check(
 ) -> Result<Response, PageError> {
     ctx.check_csrf(&form.csrf)?;
     let tid = ctx.tenant.tenant_id.clone();
-    let (r, c) = (form.reference.clone(), form.code.clone());
+    let (r, c, ip) = (form.reference.clone(), form.code.clone(), ctx.ip.clone());
     let result = state
         .app
-        .blocking(move |a| a.public_status(&tid, &r, &c))
+        .blocking(move |a| a.public_status_from(&tid, &ip, &r, &c))
         .await;
     let t = ctx.tr();
     let (matter, errors, status) = match result {
