@@ -141,6 +141,30 @@ pub fn validate(input: &Accessibility) -> Result<Accessibility, AppError> {
         e.field = "contact_email".into();
         f.0.push(e);
     }
+    if out.method == "external" && out.assessor.is_empty() {
+        f.0.push(FieldError::new(
+            "assessor",
+            "empty",
+            "Podaj podmiot zewnętrzny, który zbadał dostępność.",
+            "Name the outside body that assessed the accessibility.",
+        ));
+    }
+    if out.contact_name.is_empty() {
+        f.0.push(FieldError::new(
+            "contact_name",
+            "empty",
+            "Podaj osobę do kontaktu w sprawach dostępności (ustawa, art. 10 ust. 1).",
+            "Name the contact person for accessibility (the Act, art. 10(1)).",
+        ));
+    }
+    if out.contact_email.is_empty() && out.contact_phone.is_empty() {
+        f.0.push(FieldError::new(
+            "contact_email",
+            "empty",
+            "Podaj adres e-mail lub telefon osoby do kontaktu.",
+            "Give the contact person's e-mail or phone.",
+        ));
+    }
     if out.status != "full" && out.non_accessible.is_empty() {
         f.0.push(FieldError::new(
             "non_accessible",
@@ -218,6 +242,7 @@ mod tests {
             published: "24.11.2026".into(),
             status: "mostly".into(),
             contact_email: "not-an-email".into(),
+            contact_name: "Anna".into(),
             ..Accessibility::default()
         };
         let Err(AppError::Invalid(errs)) = validate(&bad) else {
@@ -236,14 +261,27 @@ mod tests {
         let Err(AppError::Invalid(errs)) = validate(&a) else {
             panic!("accepted");
         };
-        assert_eq!(errs[0].field, "non_accessible");
+        assert!(errs.iter().any(|e| e.field == "non_accessible"), "{errs:?}");
         let full = Accessibility {
             status: "full".into(),
             non_accessible: String::new(),
             published: "2026-01-15".into(),
+            contact_name: "Anna".into(),
+            contact_phone: "123 456 789".into(),
             ..Accessibility::default()
         };
         assert_eq!(validate(&full).expect("valid").published, "2026-01-15");
+        // External assessment names its body; the contact needs an e-mail or a phone.
+        let external = Accessibility {
+            method: "external".into(),
+            contact_phone: String::new(),
+            ..full
+        };
+        let Err(AppError::Invalid(errs)) = validate(&external) else {
+            panic!("accepted");
+        };
+        let fields: Vec<&str> = errs.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["assessor", "contact_email"]);
     }
 
     #[test]

@@ -176,17 +176,26 @@ impl App {
                 crate::registry::file_plan::DEMO_FILE_PLAN_CSV.as_bytes(),
             )?;
         }
-        if self.letter_templates(&tenant.tenant_id)?.is_empty() {
-            for (name, kind, title, body) in DEMO_TEMPLATES {
+        // Templates added to the demo later reach demos created before, by name.
+        let have: Vec<String> = self
+            .letter_templates(&tenant.tenant_id)?
+            .into_iter()
+            .map(|t| t.name)
+            .collect();
+        {
+            for (name, kind, title, body) in DEMO_TEMPLATES
+                .iter()
+                .filter(|(name, ..)| !have.iter().any(|h| h == name))
+            {
                 self.create_template_as(
                     &tenant.tenant_id,
                     &actor,
                     None,
                     &crate::casefiles::templates::TemplateInput {
-                        name: name.into(),
-                        kind: kind.into(),
-                        title: title.into(),
-                        body: body.into(),
+                        name: (*name).into(),
+                        kind: (*kind).into(),
+                        title: (*title).into(),
+                        body: (*body).into(),
                     },
                 )?;
             }

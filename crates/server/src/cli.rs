@@ -346,8 +346,16 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Audit(AuditCmd::Verify) => return audit_verify(&open_app(&cfg)?),
         Command::Jobs(JobsCmd::Run) => {
             let app = open_app(&cfg)?;
+            // The portal robot's periodic work first, so that its notices go out in this run.
+            let sweep = app.portal_sweep().map_err(app_err)?;
             let n = app.drain_jobs("cli").map_err(app_err)?;
             println!("{n} jobs run");
+            if sweep != Default::default() {
+                println!(
+                    "portal: {} letters deemed delivered, {} reminders",
+                    sweep.deemed, sweep.reminders
+                );
+            }
         }
         Command::Jobs(JobsCmd::RetryDead { tenant }) => {
             let app = open_app(&cfg)?;

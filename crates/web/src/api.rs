@@ -131,6 +131,20 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
     }
 }
 
+impl Api {
+    /// Refuses a `read` token on an endpoint that changes something (403).
+    pub fn require_write(&self) -> Result<(), ApiError> {
+        if self.principal.can_write() {
+            Ok(())
+        } else {
+            Err(ApiError::from_app(
+                ratusz_app::AppError::Forbidden,
+                self.lang,
+            ))
+        }
+    }
+}
+
 /// One path parameter; a malformed one is a `{code, message}` 404.
 pub struct ApiPath(pub String);
 

@@ -658,6 +658,7 @@ pub async fn document_action(
     };
     let id2 = id.clone();
     let act = action.clone();
+    let f_method = f.dispatch_method.clone();
     let result = state
         .app
         .blocking(move |a| {
@@ -699,7 +700,14 @@ pub async fn document_action(
         })
         .await;
     match result {
-        Ok(()) => Ok(see_other(&format!("/panel/documents/{id}?done={action}"))),
+        Ok(()) => {
+            let done = if action == "dispatch" && f_method == "portal" {
+                "dispatch-portal"
+            } else {
+                action.as_str()
+            };
+            Ok(see_other(&format!("/panel/documents/{id}?done={done}")))
+        }
         Err(AppError::Invalid(errs)) => {
             document_page_with(
                 &state,

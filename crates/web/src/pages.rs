@@ -24,6 +24,8 @@ pub struct PageCtx {
     pub user_name: Option<String>,
     pub is_staff: bool,
     pub is_admin: bool,
+    /// Sees the office's survey results (managers, the registry desk, the admin).
+    pub sees_surveys: bool,
     pub path: String,
 }
 
@@ -41,6 +43,7 @@ impl PageCtx {
             user_name: full.map(|p| p.user.display_name.clone()),
             is_staff: full.is_some_and(|p| p.kind() == AccountKind::Staff),
             is_admin: full.is_some_and(|p| p.allowed(Permission::AdminTenant, None)),
+            sees_surveys: full.is_some_and(ratusz_app::eservices::survey::sees_results),
             path: ctx.path.clone(),
         }
     }
@@ -57,6 +60,7 @@ impl PageCtx {
             user_name: None,
             is_staff: false,
             is_admin: false,
+            sees_surveys: false,
             path: "/".into(),
         }
     }

@@ -161,6 +161,15 @@ impl Principal {
         scope_ok && ratusz_core::roles::allowed(&self.grants, p, unit)
     }
 
+    /// Whether the principal may change things: a full session, or a token with scope
+    /// `write` or `admin` (a `read` token only reads, whatever the permission).
+    pub fn can_write(&self) -> bool {
+        match &self.via {
+            Via::Token { scopes, .. } => scopes.iter().any(|s| s == "write" || s == "admin"),
+            Via::Session { state, .. } => *state == SessionState::Full,
+        }
+    }
+
     pub fn session_state(&self) -> Option<SessionState> {
         match &self.via {
             Via::Session { state, .. } => Some(*state),

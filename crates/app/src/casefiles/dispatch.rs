@@ -186,7 +186,7 @@ impl App {
                 &p.actor(),
                 "document.dispatched",
                 Some(&doc.id),
-                json!({"item_ref": out.item_ref, "method": out.dispatch_method, "sha256": blob.sha256}),
+                json!({"item_ref": out.item_ref, "method": out.dispatch_method, "sha256": blob.sha256, "kind": doc.kind}),
                 now,
             )?;
             record(

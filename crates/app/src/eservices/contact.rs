@@ -357,7 +357,19 @@ impl App {
         uploads: Vec<Upload>,
     ) -> Result<MessageRow, AppError> {
         let (body, checked) = self.message_parts(p, body, uploads)?;
-        let stored = self.store_blobs(&p.tenant_id, &checked)?;
+        // The text goes into the case file too (as the resident's messages do), so the akta
+        // hold both sides of the correspondence.
+        let has_body = !body.is_empty();
+        let mut all = Vec::with_capacity(checked.len() + 1);
+        if has_body {
+            all.push(CheckedFile {
+                file_name: "wiadomosc-do-wnioskodawcy.txt".into(),
+                media_type: "text/plain".into(),
+                bytes: body.as_bytes().to_vec(),
+            });
+        }
+        all.extend(checked);
+        let stored = self.store_blobs(&p.tenant_id, &all)?;
         let now = self.now_ts();
         self.store.write(|conn| {
             let case = lock_for_handling(conn, p, case_id)?;
@@ -384,14 +396,28 @@ impl App {
                 read_at: None,
             };
             repo::insert_message(conn, &row)?;
-            for (file, blob) in checked.iter().zip(&stored) {
+            for (i, (file, blob)) in all.iter().zip(&stored).enumerate() {
+                let is_text = has_body && i == 0;
                 let doc = DocumentRow {
                     id: new_id(),
                     tenant_id: case.tenant_id.clone(),
                     case_id: Some(case.id.clone()),
                     incoming_item_id: None,
-                    title: file.file_name.clone(),
-                    kind: DocumentKind::Attachment.as_str().into(),
+                    title: if is_text {
+                        format!(
+                            "Wiadomość do wnioskodawcy przez portal ({})",
+                            sub.receipt_number
+                        )
+                    } else {
+                        file.file_name.clone()
+                    },
+                    kind: if is_text {
+                        DocumentKind::Note
+                    } else {
+                        DocumentKind::Attachment
+                    }
+                    .as_str()
+                    .into(),
                     direction: "outgoing".into(),
                     status: DocumentStatus::Filed.as_str().into(),
                     access_level: case.access_level.clone(),
@@ -410,11 +436,13 @@ impl App {
                     blob,
                     &file.file_name,
                     &file.media_type,
-                    None,
+                    is_text.then(|| body.clone()),
                     &p.user.id,
                     now,
                 )?;
-                repo::insert_message_file(conn, &case.tenant_id, &row.id, &doc.id)?;
+                if !is_text {
+                    repo::insert_message_file(conn, &case.tenant_id, &row.id, &doc.id)?;
+                }
             }
             log::append(
                 conn,
@@ -423,7 +451,7 @@ impl App {
                 &p.actor(),
                 "portal.message_sent",
                 None,
-                json!({"message": row.id, "files": checked.len()}),
+                json!({"message": row.id, "files": all.len() - usize::from(has_body)}),
                 now,
             )?;
             notify::enqueue(
@@ -510,7 +538,7 @@ impl App {
             for d in repo::replies_due(conn, &iso(today), &iso(soon))? {
                 let answered = repo::messages_of(conn, &d.tenant_id, &d.submission_id)?
                     .iter()
-                    .any(|m| m.direction == "in" && m.created_at >= d.available_at);
+                    .any(|m| m.kind == "supplement" && m.created_at >= d.available_at);
                 let case = cases_repo::get(conn, &d.tenant_id, &d.case_id)?;
                 let waiting = case.as_ref().is_some_and(|c| c.status == "awaiting_party");
                 if answered || !waiting {

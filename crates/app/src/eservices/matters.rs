@@ -65,6 +65,23 @@ fn receipt_of(row: &SubmissionRow) -> Result<Receipt, AppError> {
     serde_json::from_str(&row.receipt).map_err(|e| AppError::Internal(e.to_string()))
 }
 
+/// The case status as the resident may see it: the clock stops for a request to remedy
+/// deficiencies when the request is drafted, but the resident waits only once it is sent.
+fn resident_status(conn: &mut Db, case: &CaseRow) -> Result<String, AppError> {
+    if case.status != "awaiting_party" {
+        return Ok(case.status.clone());
+    }
+    let pause = cases_repo::pauses(conn, &case.tenant_id, &case.id)?
+        .into_iter()
+        .find(|p| p.until_date.is_none());
+    let unsent = match pause.and_then(|p| p.document_id) {
+        Some(doc) => ratusz_store::casefiles::get(conn, &case.tenant_id, &doc)?
+            .is_some_and(|d| d.status != "dispatched"),
+        None => false,
+    };
+    Ok(if unsent { "open" } else { "awaiting_party" }.into())
+}
+
 /// Unit id → name, loaded once per request rather than once per matter.
 fn unit_names(conn: &mut Db, tenant_id: &str) -> Result<HashMap<String, String>, AppError> {
     Ok(ratusz_store::tenants::units(conn, tenant_id)?
@@ -108,6 +125,14 @@ fn matter(
                 joined_first = true;
                 continue;
             }
+            // A request to remedy deficiencies is news when it is sent, not when drafted.
+            let code = if code == "letter-sent"
+                && entry.details.contains("\"kind\":\"deficiency_notice\"")
+            {
+                "deficiency"
+            } else {
+                code
+            };
             history.push(MatterEvent {
                 at: entry.at,
                 code: code.into(),
@@ -121,10 +146,10 @@ fn matter(
         service_slug: receipt.service_slug,
         service_name_pl: receipt.service_name_pl,
         service_name_en: receipt.service_name_en,
-        status: case
-            .as_ref()
-            .map(|c| c.status.clone())
-            .unwrap_or_else(|| "received".into()),
+        status: match &case {
+            Some(c) => resident_status(conn, c)?,
+            None => "received".into(),
+        },
         case_sign: case.as_ref().map(|c| c.sign.clone()),
         unit_name,
         due_date: case.as_ref().and_then(|c| c.due_date.clone()),

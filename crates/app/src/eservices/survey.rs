@@ -69,6 +69,16 @@ fn finish(line: &mut SurveyLine) {
     };
 }
 
+/// Who reads the survey's results: the admin, the registry desk (whole office) and managers
+/// (anyone who approves in a unit). Results carry no names.
+pub fn sees_results(p: &Principal) -> bool {
+    p.allowed(Permission::AdminTenant, None)
+        || p.allowed(Permission::ReadRegisters, None)
+        || p.grants
+            .iter()
+            .any(|g| g.role.grants(Permission::ApproveDocuments))
+}
+
 impl App {
     /// Whether the resident may still answer the survey of a matter: its case is closed and
     /// it was not rated yet. Returns the earlier answer when there is one.
@@ -157,12 +167,7 @@ impl App {
     /// The survey's results per service and per unit, for the office's managers and admin.
     pub fn survey_results(&self, p: &Principal) -> Result<SurveyResults, AppError> {
         require(p, Permission::UsePanel, None)?;
-        if !(p.allowed(Permission::AdminTenant, None)
-            || p.allowed(Permission::ReadRegisters, None)
-            || p.grants
-                .iter()
-                .any(|g| g.role.grants(Permission::ApproveDocuments)))
-        {
+        if !sees_results(p) {
             return Err(AppError::Forbidden);
         }
         self.store.read(|c| {

@@ -205,7 +205,25 @@ both_engines!(
         );
         assert_eq!(r.status, 303, "deficiency: {}", r.body);
         let notice_id = id_after(&r.location, "/panel/documents/");
+        // Drafted, not sent: the resident is not yet waited for.
+        let page = c.get(&format!("/matters/{mid}"));
+        assert!(
+            !page.body.contains("czeka na Twoje uzupełnienie"),
+            "{}",
+            page.body
+        );
         approve_and_send(&s, &clerk, &notice_id);
+        let page = c.get(&format!("/matters/{mid}"));
+        assert!(
+            page.body.contains("czeka na Twoje uzupełnienie"),
+            "{}",
+            page.body
+        );
+        assert!(
+            page.body.contains("Urząd wezwał do uzupełnienia braków."),
+            "{}",
+            page.body
+        );
 
         // The resident is told (portal and e-mail) and sees the request with the answer form.
         s.app.drain_jobs("test").expect("jobs");
@@ -280,6 +298,15 @@ both_engines!(
             &[],
         );
         assert_eq!(r.status, 303, "office message: {}", r.body);
+        // Both sides of the correspondence are in the case file.
+        let case_page = clerk.get(&format!("/panel/cases/{case_id}"));
+        assert!(
+            case_page
+                .body
+                .contains("Wiadomość do wnioskodawcy przez portal"),
+            "{}",
+            case_page.body
+        );
 
         // Resume, decide, send the decision through the portal, close.
         let today = time::OffsetDateTime::now_utc().date().to_string();
@@ -563,6 +590,19 @@ both_engines!(a_mobile_app_does_the_same_through_the_api, |engine| {
     let token = s.token(&s.demo_tenant, email, &["write"]);
     let t = Some(token.as_str());
     let api = s.client();
+    // A read-only token reads but does not write.
+    let read_only = s.token(&s.demo_tenant, email, &["read"]);
+    assert_eq!(
+        api.api_get(&format!("/api/v1/matters/{mid}/messages"), Some(&read_only))
+            .status,
+        200
+    );
+    let r = api.api_post(
+        &format!("/api/v1/matters/{mid}/messages"),
+        Some(&read_only),
+        r#"{"body": "x"}"#,
+    );
+    assert_eq!(r.status, 403, "{}", r.body);
 
     // Messages: bad input names the field; a good one is registered and listed.
     let r = api.api_post(

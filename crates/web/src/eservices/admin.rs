@@ -228,6 +228,16 @@ impl SurveysPage {
         ]
     }
 
+    /// An average with the reader's decimal separator (4,25 in Polish).
+    fn avg(&self, v: &f64) -> String {
+        let s = format!("{v:.2}");
+        if self.page.lang == "pl" {
+            s.replace('.', ",")
+        } else {
+            s
+        }
+    }
+
     fn scale(&self) -> Vec<String> {
         (1..=5).map(|n: i32| n.to_string()).collect()
     }

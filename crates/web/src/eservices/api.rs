@@ -98,6 +98,7 @@ pub async fn submit(
     ApiPath(slug): ApiPath,
     ApiJson(body): ApiJson<SubmissionIn>,
 ) -> Result<Response, ApiError> {
+    api.require_write()?;
     let lang = api.lang;
     let mut files = Vec::new();
     for f in body.files {
@@ -160,6 +161,7 @@ pub async fn save_draft(
     ApiPath(slug): ApiPath,
     ApiJson(body): ApiJson<DraftIn>,
 ) -> Result<Response, ApiError> {
+    api.require_write()?;
     let p = api.principal.clone();
     state
         .app

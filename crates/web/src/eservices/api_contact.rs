@@ -64,6 +64,7 @@ pub async fn message_post(
     ApiPath(id): ApiPath,
     ApiJson(body): ApiJson<MessageIn>,
 ) -> Result<Response, ApiError> {
+    api.require_write()?;
     let lang = api.lang;
     let files = decode_files(body.files).map_err(fail(lang))?;
     let supplement = match body.kind.as_str() {
@@ -175,6 +176,7 @@ pub async fn survey_post(
     ApiPath(id): ApiPath,
     ApiJson(body): ApiJson<SurveyIn>,
 ) -> Result<Response, ApiError> {
+    api.require_write()?;
     let p = api.principal.clone();
     let r = state
         .app
@@ -212,6 +214,7 @@ pub async fn notifications_read(
     api: Api,
     ApiJson(body): ApiJson<ReadIn>,
 ) -> Result<Response, ApiError> {
+    api.require_write()?;
     let p = api.principal.clone();
     let n = state
         .app
@@ -253,6 +256,7 @@ pub async fn preferences_put(
     api: Api,
     ApiJson(b): ApiJson<PreferencesIn>,
 ) -> Result<Response, ApiError> {
+    api.require_write()?;
     let p = api.principal.clone();
     let r = state
         .app
@@ -287,6 +291,7 @@ pub async fn office_message(
     ApiPath(id): ApiPath,
     ApiJson(body): ApiJson<OfficeMessageIn>,
 ) -> Result<Response, ApiError> {
+    api.require_write()?;
     let lang = api.lang;
     let files = decode_files(body.files).map_err(fail(lang))?;
     let p = api.principal.clone();

@@ -94,7 +94,7 @@ pub fn load(
     let answered_after = |d: &DeliveryRow| {
         messages
             .iter()
-            .any(|m| m.row.direction == "in" && m.row.created_at >= d.available_at)
+            .any(|m| m.row.kind == "supplement" && m.row.created_at >= d.available_at)
     };
     let deficiency = deliveries
         .iter()
