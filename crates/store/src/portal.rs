@@ -110,6 +110,37 @@ pub fn message_files(
         .load(conn)?)
 }
 
+/// Unread messages from residents per case, for the given cases: (case id, count).
+pub fn unread_in_by_case(
+    conn: &mut Db,
+    tenant_id: &str,
+    case_ids: &[String],
+) -> Result<Vec<(String, i64)>> {
+    if case_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<Option<String>> = portal_messages::table
+        .inner_join(
+            incoming_items::table.on(incoming_items::id
+                .nullable()
+                .eq(portal_messages::incoming_item_id)),
+        )
+        .filter(portal_messages::tenant_id.eq(tenant_id))
+        .filter(portal_messages::direction.eq("in"))
+        .filter(portal_messages::read_at.is_null())
+        .filter(incoming_items::case_id.eq_any(case_ids))
+        .select(incoming_items::case_id)
+        .load(conn)?;
+    let mut out: Vec<(String, i64)> = Vec::new();
+    for id in rows.into_iter().flatten() {
+        match out.iter_mut().find(|(c, _)| *c == id) {
+            Some((_, n)) => *n += 1,
+            None => out.push((id, 1)),
+        }
+    }
+    Ok(out)
+}
+
 /// Whether a document is a file of one of the matter's messages.
 pub fn is_message_file(
     conn: &mut Db,

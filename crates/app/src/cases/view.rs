@@ -197,7 +197,7 @@ impl App {
                 .map(|d| status_code(due_status(d, today, DUE_SOON_DAYS)).to_owned())
         };
         let mut out: Vec<WorkItem> = Vec::new();
-        let (cases, items) = self.store.read(|c| {
+        let (cases, items, unread) = self.store.read(|c| {
             let mut cases = repo::open_for_handler(c, &p.tenant_id, &p.user.id, limit)?;
             let items = reg::list_incoming(
                 c,
@@ -246,8 +246,26 @@ impl App {
                     .and_then(|a| a.deadline);
                 with_due.push((item, due));
             }
-            Ok::<_, AppError>((cases, with_due))
+            // Cases whose applicant wrote through the portal since the case was last opened.
+            let ids: Vec<String> = cases.iter().map(|k| k.id.clone()).collect();
+            let unread = ratusz_store::portal::unread_in_by_case(c, &p.tenant_id, &ids)?;
+            Ok::<_, AppError>((cases, with_due, unread))
         })?;
+        let mut messages = Vec::new();
+        for (case_id, n) in unread {
+            if let Some(case) = cases.iter().find(|k| k.id == case_id) {
+                messages.push(WorkItem {
+                    kind: "message".into(),
+                    due_status: None,
+                    id: case.id.clone(),
+                    sign: case.sign.clone(),
+                    title: format!("{} ({n})", case.title),
+                    due: None,
+                    status: case.status.clone(),
+                    document_id: None,
+                });
+            }
+        }
         for case in cases {
             out.push(WorkItem {
                 kind: "case".into(),
@@ -290,6 +308,8 @@ impl App {
             (None, Some(_)) => std::cmp::Ordering::Greater,
             (None, None) => a.sign.cmp(&b.sign),
         });
-        Ok(out)
+        // New letters from applicants first: someone is waiting for an answer.
+        messages.extend(out);
+        Ok(messages)
     }
 }

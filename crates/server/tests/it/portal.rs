@@ -278,6 +278,15 @@ both_engines!(
         let got = c.get(&format!("/matters/{mid}/files/{file}"));
         assert_eq!(got.status, 200);
 
+        // "My work" tells the unit's manager (the case has no handler yet) that the applicant
+        // wrote; opening the case by someone who handles it reads the message.
+        let manager_c = s.staff(MANAGER);
+        let work = manager_c.get("/panel/work");
+        assert!(
+            work.body.contains("nowa wiadomość od wnioskodawcy"),
+            "{}",
+            work.body
+        );
         // The clerk sees the answer in the case (registered as a portal item joined to it).
         let case_page = clerk.get(&format!("/panel/cases/{case_id}"));
         assert!(
@@ -287,6 +296,12 @@ both_engines!(
         );
         assert!(case_page.body.contains("zgoda.pdf"), "{}", case_page.body);
         assert!(case_page.body.contains("dołączenie pisma do sprawy"));
+        let work = manager_c.get("/panel/work");
+        assert!(
+            !work.body.contains("nowa wiadomość od wnioskodawcy"),
+            "{}",
+            work.body
+        );
 
         // The clerk writes a message; the resident gets it (once).
         let r = clerk.post_multipart(

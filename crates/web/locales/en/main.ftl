@@ -867,3 +867,4 @@ apps-days = Validity
 apps-days-n = { $n } days
 apps-create = Create token
 document-done-dispatch-portal = The letter was entered in the outgoing register and placed in the applicant's portal inbox; the applicant got an e-mail. The delivery (opening or 14 days) will be recorded in the case log.
+work-kind-message = new message from the applicant (portal)

@@ -867,3 +867,4 @@ apps-days = Ważność
 apps-days-n = { $n } dni
 apps-create = Utwórz token
 document-done-dispatch-portal = Pismo wpisano do rejestru przesyłek wychodzących i umieszczono w skrzynce wnioskodawcy w portalu; wnioskodawca dostał e-mail. Doręczenie (otwarcie albo upływ 14 dni) zapisze się w metryce sprawy.
+work-kind-message = nowa wiadomość od wnioskodawcy (portal)
