@@ -4,7 +4,8 @@
 //! Figures are printed, never asserted: speed is not a test.
 //!
 //! `ratusz bench seed` and `ratusz bench registry` (in `bench_registry.rs`): the EZD registry
-//! with a million cases.
+//! with a million cases. `ratusz bench portal` (in `bench_portal.rs`): the residents' portal on
+//! such a database.
 
 use anyhow::{Context, anyhow};
 use clap::Subcommand;
@@ -15,6 +16,8 @@ use std::time::{Duration, Instant};
 
 use crate::config::Config;
 
+#[path = "bench_portal.rs"]
+mod portal;
 #[path = "bench_registry.rs"]
 mod registry;
 
@@ -69,6 +72,31 @@ pub enum BenchCmd {
         /// index on either engine; building it from a large PostgreSQL database takes long).
         #[arg(long, conflicts_with = "reindex")]
         skip_search: bool,
+    },
+    /// Submitting an e-service application and checking its status without an account
+    /// (in-process and over HTTP) on the configured (seeded) database.
+    Portal {
+        /// The municipality.
+        #[arg(long, default_value = "przykladowo")]
+        tenant: String,
+        /// Submissions per run (one thread, then `--threads`).
+        #[arg(long, default_value_t = 3_000, value_parser = clap::value_parser!(u64).range(1..))]
+        submissions: u64,
+        /// Threads of the multi-thread run (at least 2).
+        #[arg(long, default_value_t = 4)]
+        threads: usize,
+        /// Least seconds per status measurement.
+        #[arg(long, default_value_t = 5)]
+        seconds: u64,
+        /// Least calls per in-process status measurement.
+        #[arg(long, default_value_t = 2_000)]
+        samples: usize,
+        /// Keep-alive connections of the loaded HTTP runs (after one connection alone).
+        #[arg(long, default_value_t = 8)]
+        connections: usize,
+        /// Port of the server started in this process, on 127.0.0.1 (0: any free port).
+        #[arg(long, default_value_t = 0)]
+        port: u16,
     },
 }
 
@@ -210,6 +238,26 @@ pub fn run(cmd: BenchCmd, cfg: &Config) -> anyhow::Result<ExitCode> {
                 opens,
                 reindex,
                 skip_search,
+            },
+        ),
+        BenchCmd::Portal {
+            tenant,
+            submissions,
+            threads,
+            seconds,
+            samples,
+            connections,
+            port,
+        } => portal::portal(
+            cfg,
+            &tenant,
+            portal::Options {
+                submissions: usize::try_from(submissions).unwrap_or(usize::MAX),
+                threads,
+                seconds,
+                samples,
+                connections,
+                port,
             },
         ),
     }

@@ -49,7 +49,7 @@ const FIRST_YEAR: i32 = 2019;
 /// Variants of each generated text (street and town), i.e. distinct blobs per class and slot.
 const VARIANTS: usize = 24;
 
-fn ae(e: AppError) -> anyhow::Error {
+pub(super) fn ae(e: AppError) -> anyhow::Error {
     anyhow!("{e}")
 }
 
@@ -1663,15 +1663,15 @@ pub fn seed(
 // ---------------------------------------------------------------------------------------------
 // Measuring.
 
-struct Lat {
-    calls: usize,
-    p50: f64,
-    p95: f64,
-    p99: f64,
-    max: f64,
+pub(super) struct Lat {
+    pub(super) calls: usize,
+    pub(super) p50: f64,
+    pub(super) p95: f64,
+    pub(super) p99: f64,
+    pub(super) max: f64,
 }
 
-fn lat_of(mut us: Vec<u64>) -> Lat {
+pub(super) fn lat_of(mut us: Vec<u64>) -> Lat {
     us.sort_unstable();
     let pct = |p: f64| {
         if us.is_empty() {
@@ -1691,7 +1691,7 @@ fn lat_of(mut us: Vec<u64>) -> Lat {
 
 /// Calls `f` at least `min_calls` times and for at least `min_secs` (a slow call stops after a
 /// minute with at least 100 calls); a few warm-up calls are not counted.
-fn measure(
+pub(super) fn measure(
     min_calls: usize,
     min_secs: u64,
     mut f: impl FnMut(usize) -> Result<(), AppError>,
@@ -1715,7 +1715,7 @@ fn measure(
     Ok(lat_of(us))
 }
 
-fn verdict(ok: bool) -> &'static str {
+pub(super) fn verdict(ok: bool) -> &'static str {
     if ok { "ok" } else { "MISSED" }
 }
 

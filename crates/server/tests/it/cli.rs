@@ -295,6 +295,7 @@ fn help_works_for_every_subcommand() {
         "jobs release-held-mail",
         "bench",
         "bench http",
+        "bench portal",
     ]
     .into_iter()
     .collect();
