@@ -6,11 +6,11 @@
 //! What is measured:
 //! - submitting the demo's tree-felling application (`wycinka-drzew`) through
 //!   `App::submit_application` as a signed-in demo resident (a real session, as the web gives),
-//!   with realistic answers, one small PDF site plan (a different file each time, so the blob
-//!   store writes every one) and a fresh idempotency key: validation, both files to blob
-//!   storage, the incoming item (channel portal) with its documents, the case, the receipt
-//!   (UPO), the e-mail enqueued and the audit event, in one transaction. Per second and p50/p99
-//!   per submission, on one thread and on several;
+//!   with realistic answers, one small PDF site plan (a different file each time) and a fresh
+//!   idempotency key: validation, both files (application and plan) to blob storage, the
+//!   incoming item (channel portal) with its documents, the case, the receipt (UPO), the
+//!   e-mail enqueued and the audit event, in one transaction. Per second and p50/p99 per
+//!   submission, on one thread and on several;
 //! - the status check without an account, in-process (`App::public_status`) by receipt number
 //!   and by case sign with the tracking codes of the submissions just made;
 //! - the same check over HTTP against the real router, served in this process on a local port
@@ -74,10 +74,12 @@ struct Tracked {
 }
 
 /// A one-page PDF (a site plan with the plot and the trees), valid as a file: header, five
-/// objects, a cross-reference table with their offsets, trailer. `k` makes each one differ.
-fn site_plan_pdf(k: usize) -> Vec<u8> {
+/// objects, a cross-reference table with their offsets, trailer. `tag` (printed at the foot)
+/// makes each one differ.
+fn site_plan_pdf(k: usize, tag: &str) -> Vec<u8> {
     let content = format!(
         "BT /F1 16 Tf 72 760 Td (Szkic sytuacyjny - dzialka {}/4, obreb Przykladowo) Tj ET\n\
+         BT /F1 8 Tf 72 40 Td (nr {tag}) Tj ET\n\
          0.5 w 100 300 400 300 re S\n\
          BT /F1 11 Tf 150 500 Td (lipa drobnolistna, obwod 120 cm, 6 m od budynku) Tj ET\n\
          BT /F1 11 Tf 150 460 Td (klon zwyczajny, obwod 95 cm, 3 m od granicy) Tj ET",
@@ -235,7 +237,7 @@ fn submit_run(
                                 "site_plan".into(),
                                 Upload {
                                     file_name: "szkic-sytuacyjny.pdf".into(),
-                                    bytes: site_plan_pdf(n),
+                                    bytes: site_plan_pdf(n, &format!("{run}-{n}")),
                                 },
                             )],
                             idempotency_key: format!("bench-{run}-{th}-{k}"),
@@ -619,12 +621,12 @@ mod tests {
 
     #[test]
     fn the_site_plan_is_a_pdf_whose_cross_references_point_at_its_objects() {
-        let pdf = site_plan_pdf(7);
+        let pdf = site_plan_pdf(7, "a-7");
         assert_eq!(
             ratusz_app::registry::upload::sniff(&pdf),
             Some("application/pdf")
         );
-        assert_ne!(pdf, site_plan_pdf(8), "each file differs");
+        assert_ne!(pdf, site_plan_pdf(7, "b-7"), "each file differs");
         let tail = &pdf[find(&pdf, b"startxref\n").expect("startxref") + 10..];
         let start: usize = std::str::from_utf8(tail)
             .ok()
