@@ -29,7 +29,36 @@ use crate::{App, AppError, FieldError};
 #[derive(Debug, Clone)]
 pub struct Service {
     pub row: EServiceRow,
-    pub def: ServiceDefinition,
+    pub def: std::sync::Arc<ServiceDefinition>,
+}
+
+/// Parsed definitions by (service id, version): a stored definition is parsed once, not on
+/// every form shown or submitted (a new import raises the version, so a stale entry is never
+/// used). Bounded: cleared when it grows past a few thousand entries.
+#[derive(Default)]
+pub struct DefinitionCache(
+    std::sync::Mutex<std::collections::HashMap<(String, i32), std::sync::Arc<ServiceDefinition>>>,
+);
+
+impl DefinitionCache {
+    fn get_or_parse(
+        &self,
+        row: &EServiceRow,
+    ) -> Result<std::sync::Arc<ServiceDefinition>, AppError> {
+        let key = (row.id.clone(), row.version);
+        if let Some(d) = self.0.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
+            return Ok(d.clone());
+        }
+        let def = std::sync::Arc::new(parse_definition(&row.definition).map_err(|_| {
+            AppError::Internal(format!("stored definition {} does not parse", row.slug))
+        })?);
+        let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if map.len() > 4096 {
+            map.clear();
+        }
+        map.insert(key, def.clone());
+        Ok(def)
+    }
 }
 
 fn search_text(def: &ServiceDefinition) -> String {
@@ -240,9 +269,7 @@ impl App {
             .read(|c| repo::service_by_slug(c, tenant_id, slug))?
             .filter(|r| all || r.published)
             .ok_or(AppError::NotFound)?;
-        let def = parse_definition(&row.definition).map_err(|_| {
-            AppError::Internal(format!("stored definition {} does not parse", row.slug))
-        })?;
+        let def = self.definitions.get_or_parse(&row)?;
         Ok(Service { row, def })
     }
 

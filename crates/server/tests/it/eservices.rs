@@ -332,3 +332,24 @@ both_engines!(the_demo_services_are_published, |engine| {
         );
     }
 });
+
+both_engines!(a_reimported_definition_replaces_the_parsed_one, |engine| {
+    let s = TestServer::start(engine);
+    let r = import(&s, SERVICE);
+    assert_eq!(r.status, 303, "{}", r.body);
+    // Shown once: the parsed definition is kept for this version.
+    let card = s.client().get("/services/test-zgloszenie");
+    assert!(card.body.contains("Mapa sytuacyjna."), "{}", card.body);
+    // A new import (a new version) is what the portal shows from then on.
+    let changed = SERVICE.replace("Mapa sytuacyjna.", "Mapa z zaznaczonym drzewem.");
+    assert_ne!(changed, SERVICE, "the fixture has the text to change");
+    let r = import(&s, &changed);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let card = s.client().get("/services/test-zgloszenie");
+    assert!(
+        card.body.contains("Mapa z zaznaczonym drzewem."),
+        "{}",
+        card.body
+    );
+    assert!(!card.body.contains("Mapa sytuacyjna."), "{}", card.body);
+});

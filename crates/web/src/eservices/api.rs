@@ -63,7 +63,7 @@ pub async fn service(
         .blocking(move |a| a.service(&tenant.tenant_id, &slug, false))
         .await
         .map_err(fail(lang))?;
-    Ok(Json(json!({"service": s.row, "definition": s.def})).into_response())
+    Ok(Json(json!({"service": s.row, "definition": &*s.def})).into_response())
 }
 
 /// A file of a file field, inline.

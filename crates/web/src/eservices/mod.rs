@@ -119,7 +119,7 @@ pub async fn catalogue(
 struct CardPage {
     page: PageCtx,
     row: EServiceRow,
-    def: ServiceDefinition,
+    def: std::sync::Arc<ServiceDefinition>,
     unit_name: String,
     l: &'static str,
 }
