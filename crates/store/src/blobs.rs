@@ -48,6 +48,9 @@ pub struct StoredBlob {
 pub struct Blobs {
     inner: Arc<dyn ObjectStore>,
     describe: String,
+    /// The directory of local storage: written files are flushed to disk (object_store's
+    /// local backend writes and renames without `fsync`).
+    local_root: Option<std::path::PathBuf>,
 }
 
 impl std::fmt::Debug for Blobs {
@@ -69,6 +72,7 @@ impl Blobs {
                 Ok(Self {
                     inner: Arc::new(fs),
                     describe: format!("local:{}", dir.display()),
+                    local_root: Some(dir.clone()),
                 })
             }
             BlobConfig::S3 {
@@ -94,6 +98,7 @@ impl Blobs {
                 Ok(Self {
                     inner: Arc::new(s3),
                     describe: format!("s3:{bucket}"),
+                    local_root: None,
                 })
             }
         }
@@ -112,6 +117,23 @@ impl Blobs {
         let payload = PutPayload::from(data.to_vec());
         drive(self.inner.put(&path, payload))
             .map_err(|e| StoreError::Unavailable(format!("blob storage: {e}")))?;
+        if let Some(root) = &self.local_root {
+            // The file and the directory entries leading to it (which object_store may have
+            // just created) reach the disk before the row that refers to the file commits: a
+            // power cut cannot leave an acknowledged submission without its file.
+            let file = root.join(&key);
+            let flush = |p: &std::path::Path| std::fs::File::open(p).and_then(|f| f.sync_all());
+            let mut result = flush(&file);
+            let mut dir = file.parent();
+            while result.is_ok()
+                && let Some(d) = dir
+                && d.starts_with(root)
+            {
+                result = flush(d);
+                dir = d.parent();
+            }
+            result.map_err(|e| StoreError::Unavailable(format!("blob storage: flush {key}: {e}")))?;
+        }
         Ok(StoredBlob {
             key,
             sha256,
