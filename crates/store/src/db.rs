@@ -128,6 +128,10 @@ impl CustomizeConnection<Db, diesel::r2d2::Error> for Pragmas {
 pub struct Store {
     pool: Pool<PoolManager>,
     engine: Engine,
+    /// SQLite takes one writer at a time; writers of this process queue here instead of in
+    /// SQLite's busy handler, which sleeps and retries and so gives long tails under load.
+    /// (Other processes, e.g. the CLI, still meet the busy timeout.)
+    sqlite_writer: std::sync::Arc<std::sync::Mutex<()>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -164,7 +168,11 @@ impl Store {
             .connection_customizer(Box::new(Pragmas))
             .build(PoolManager { url })
             .map_err(|e| StoreError::Unavailable(e.to_string()))?;
-        Ok(Self { pool, engine })
+        Ok(Self {
+            pool,
+            engine,
+            sqlite_writer: std::sync::Arc::default(),
+        })
     }
 
     pub fn engine(&self) -> Engine {
@@ -204,6 +212,11 @@ impl Store {
     where
         E: From<StoreError>,
     {
+        // The turn first, then a connection: waiting writers hold no pooled connection.
+        let _turn = match self.engine {
+            Engine::Sqlite => Some(self.sqlite_writer.lock().unwrap_or_else(|p| p.into_inner())),
+            Engine::Postgres => None,
+        };
         let mut conn = self.conn()?;
         write_tx(&mut conn, f)
     }
