@@ -132,7 +132,8 @@ impl Blobs {
                 result = flush(d);
                 dir = d.parent();
             }
-            result.map_err(|e| StoreError::Unavailable(format!("blob storage: flush {key}: {e}")))?;
+            result
+                .map_err(|e| StoreError::Unavailable(format!("blob storage: flush {key}: {e}")))?;
         }
         Ok(StoredBlob {
             key,

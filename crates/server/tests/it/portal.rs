@@ -964,6 +964,8 @@ both_engines!(guessing_tracking_codes_is_slowed_down, |engine| {
     // ...then the address waits, even with the right code, in the page and the API.
     let r = check(&code);
     assert_eq!(r.status, 429, "{}", r.body);
+    assert!(r.body.contains("id=\"code-error\""), "{}", r.body);
+    assert!(r.body.contains("nieudanych prób sprawdzenia"), "{}", r.body);
     let api = guesser.api_post(
         "/api/v1/status",
         None,

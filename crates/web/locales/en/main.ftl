@@ -868,3 +868,4 @@ apps-days-n = { $n } days
 apps-create = Create token
 document-done-dispatch-portal = The letter was entered in the outgoing register and placed in the applicant's portal inbox; the applicant got an e-mail. The delivery (opening or 14 days) will be recorded in the case log.
 work-kind-message = new message from the applicant (portal)
+status-throttled = Too many failed status checks came from this address. Try again in { $minutes } min. If you have an account, sign in — "My matters" shows the status without a code.

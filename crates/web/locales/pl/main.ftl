@@ -868,3 +868,4 @@ apps-days-n = { $n } dni
 apps-create = Utwórz token
 document-done-dispatch-portal = Pismo wpisano do rejestru przesyłek wychodzących i umieszczono w skrzynce wnioskodawcy w portalu; wnioskodawca dostał e-mail. Doręczenie (otwarcie albo upływ 14 dni) zapisze się w metryce sprawy.
 work-kind-message = nowa wiadomość od wnioskodawcy (portal)
+status-throttled = Z tego adresu było zbyt wiele nieudanych prób sprawdzenia stanu sprawy. Spróbuj ponownie za { $minutes } min. Jeśli masz konto, zaloguj się — w „Moich sprawach” widać stan bez kodu.

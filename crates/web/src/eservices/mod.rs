@@ -485,6 +485,19 @@ pub async fn status_check(
     let t = ctx.tr();
     let (matter, errors, status) = match result {
         Ok(m) => (Some(m), FormErrors::default(), StatusCode::OK),
+        // Too many failed checks from this address: said on the form, with the wait.
+        Err(AppError::Throttled { retry_after_secs }) => (
+            None,
+            FormErrors::one(
+                "code",
+                t.t1(
+                    "status-throttled",
+                    "minutes",
+                    &((retry_after_secs + 59) / 60).to_string(),
+                ),
+            ),
+            StatusCode::TOO_MANY_REQUESTS,
+        ),
         Err(AppError::Invalid(errs)) => (
             None,
             FormErrors::new(&errs, ctx.lang),
