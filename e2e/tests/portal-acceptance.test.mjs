@@ -191,7 +191,7 @@ async function approveAndSendThroughPortal(docUrl, what) {
   await field(dispatch, t('field-dispatch-method')).selectOption({ label: t('dispatch-portal') });
   await checkA11y(clerk, `pismo do wysłania przez portal (${what})`);
   await button(dispatch, t('document-dispatch-button')).click();
-  await expectNotice(clerk, t('document-done-dispatch'), `dispatching ${what} through the portal`);
+  await expectNotice(clerk, t('document-done-dispatch-portal'), `dispatching ${what} through the portal`);
   assert.equal(await detail(clerk, t('col-state')), t('doc-status-dispatched'), `${what} is dispatched`);
 }
 

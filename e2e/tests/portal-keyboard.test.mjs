@@ -117,7 +117,17 @@ async function tick(page, id) {
 /** Tabs to the file input `id`, opens its chooser with Space and picks `files`. */
 async function chooseFile(page, id, files) {
   await tabTo(page, byId(id), `the file input #${id}`);
-  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Space')]);
+  // Space opens the chooser; Chromium sometimes drops the first activation right after a
+  // previous chooser closed, so Enter (which also activates a file input) is the second try.
+  let chooser;
+  for (const key of ['Space', 'Enter']) {
+    try {
+      [chooser] = await Promise.all([page.waitForEvent('filechooser', { timeout: 10_000 }), page.keyboard.press(key)]);
+      break;
+    } catch (e) {
+      if (key === 'Enter') throw e;
+    }
+  }
   await chooser.setFiles(files);
   const names = await page.evaluate(() => [...document.activeElement.files].map((f) => f.name));
   assert.deepEqual(names, [files].flat().map((f) => f.name), `#${id} holds the chosen files`);
