@@ -170,8 +170,22 @@ impl App {
         if !sees_results(p) {
             return Err(AppError::Forbidden);
         }
+        // The admin and the registry desk see the whole office; a manager sees the units they
+        // manage (the answers of other units are theirs to read).
+        let whole_office =
+            p.allowed(Permission::AdminTenant, None) || p.allowed(Permission::ReadRegisters, None);
+        let managed: Vec<String> = p
+            .grants
+            .iter()
+            .filter(|g| g.role.grants(Permission::ApproveDocuments))
+            .filter_map(|g| g.unit.map(|u| u.to_string()))
+            .collect();
+        let visible = |unit: &str| whole_office || managed.iter().any(|m| m == unit);
         self.store.read(|c| {
-            let counts = repo::satisfaction_counts(c, &p.tenant_id)?;
+            let counts: Vec<_> = repo::satisfaction_counts(c, &p.tenant_id)?
+                .into_iter()
+                .filter(|(_, unit, _, _)| visible(unit))
+                .collect();
             let units: BTreeMap<String, String> = ratusz_store::tenants::units(c, &p.tenant_id)?
                 .into_iter()
                 .map(|u| (u.id, format!("{} — {}", u.symbol, u.name)))
@@ -215,8 +229,10 @@ impl App {
             }
             services_out.sort_by(|a, b| a.name.cmp(&b.name));
             units_out.sort_by(|a, b| a.name.cmp(&b.name));
-            let comments = repo::satisfaction_comments(c, &p.tenant_id, 50)?
+            let comments = repo::satisfaction_comments(c, &p.tenant_id, 200)?
                 .into_iter()
+                .filter(|(_, unit, ..)| visible(unit))
+                .take(50)
                 .map(|(s, u, rating, comment, at)| SurveyComment {
                     service: services.get(&s).cloned().unwrap_or_default(),
                     unit: units.get(&u).cloned().unwrap_or_default(),

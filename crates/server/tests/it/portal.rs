@@ -452,6 +452,50 @@ both_engines!(
         assert_eq!(page.status, 200, "{}", page.body);
         assert!(page.body.contains("Szybko i jasno."), "{}", page.body);
         assert_eq!(clerk.get("/panel/surveys").status, 403);
+        // The registry desk sees the whole office; another unit's manager sees only theirs.
+        let desk = s
+            .app
+            .authenticate_token(&s.token(
+                &s.demo_tenant,
+                "kancelaria@przykladowo.gov.pl",
+                &["read"],
+            ))
+            .expect("auth")
+            .expect("desk");
+        assert_eq!(
+            s.app.survey_results(&desk).expect("results").total.answers,
+            1
+        );
+        let or_unit = s
+            .app
+            .units(&s.demo_tenant)
+            .expect("units")
+            .into_iter()
+            .find(|u| u.symbol == "OR")
+            .expect("OR")
+            .id;
+        let or_user = user_id(&s, "referent.or@przykladowo.gov.pl");
+        s.app
+            .grant_role(
+                &s.demo_tenant,
+                &or_user,
+                ratusz_core::roles::Role::Manager,
+                Some(&or_unit),
+                &ratusz_app::audit::Actor::cli(),
+            )
+            .expect("grant");
+        let or_manager = s
+            .app
+            .authenticate_token(&s.token(
+                &s.demo_tenant,
+                "referent.or@przykladowo.gov.pl",
+                &["read"],
+            ))
+            .expect("auth")
+            .expect("OR manager");
+        let theirs = s.app.survey_results(&or_manager).expect("results");
+        assert_eq!(theirs.total.answers, 0, "GK's answers are not OR's");
+        assert!(theirs.comments.is_empty());
 
         // Another resident sees none of it.
         let other = s.client();
