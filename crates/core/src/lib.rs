@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod cases;
 pub mod clock;
 pub mod eservices;
+pub mod intake;
 pub mod letters;
 pub mod password;
 pub mod registry;
