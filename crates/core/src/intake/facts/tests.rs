@@ -9,6 +9,15 @@ fn values(text: &str, kind: FactKind) -> Vec<String> {
         .collect()
 }
 
+/// The case signs of a text with whether the letter refers to them.
+fn signs(text: &str) -> Vec<(String, bool)> {
+    extract(text)
+        .into_iter()
+        .filter(|f| f.kind == FactKind::CaseSign)
+        .map(|f| (f.value, f.referenced))
+        .collect()
+}
+
 const LETTER: &str = "Przykładowo, dnia 12 marca 2024 r.\n\
 Jan Kowalski, PESEL: 44051401359, tel. 600 100 200, e-mail: Jan.Kowalski@Example.PL\n\
 Dot. sprawy: OR.1431.5.2024\n\
@@ -35,13 +44,8 @@ fn a_letter_gives_its_identifiers_contacts_dates_amounts_and_signs() {
     // 31.04 does not exist: not a date.
     assert_eq!(values(LETTER, FactKind::Date), ["2024-03-12", "2024-02-29"]);
     assert_eq!(values(LETTER, FactKind::Amount), ["123456"]);
-    let signs: Vec<(String, bool)> = extract(LETTER)
-        .into_iter()
-        .filter(|f| f.kind == FactKind::CaseSign)
-        .map(|f| (f.value, f.referenced))
-        .collect();
     assert_eq!(
-        signs,
+        signs(LETTER),
         [
             ("OR.1431.5.2024".to_owned(), true),
             ("GK.6131.12.2023".to_owned(), false)
@@ -114,13 +118,8 @@ fn amounts_in_the_ways_polish_letters_write_them() {
 fn a_case_sign_is_referenced_only_after_the_phrases_that_say_so() {
     let text =
         "W odpowiedzi na pismo znak GK.6131.3.2026 informuję, że sprawa USC.5341.1.2026 trwa.";
-    let signs: Vec<(String, bool)> = extract(text)
-        .into_iter()
-        .filter(|f| f.kind == FactKind::CaseSign)
-        .map(|f| (f.value, f.referenced))
-        .collect();
     assert_eq!(
-        signs,
+        signs(text),
         [
             ("GK.6131.3.2026".to_owned(), true),
             ("USC.5341.1.2026".to_owned(), false)
