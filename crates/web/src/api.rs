@@ -677,7 +677,8 @@ pub struct RegistryDoc;
         crate::eservices::api_contact::preferences_put,
         crate::eservices::api_contact::office_message,
         crate::eservices::api_contact::case_portal,
-        crate::eservices::api_contact::surveys
+        crate::eservices::api_contact::surveys,
+        crate::intake::facts
     ),
     components(schemas(
         crate::eservices::api::SubmissionIn,
@@ -688,7 +689,8 @@ pub struct RegistryDoc;
         crate::eservices::api_contact::SurveyIn,
         crate::eservices::api_contact::ReadIn,
         crate::eservices::api_contact::PreferencesIn,
-        crate::eservices::api_contact::OfficeMessageIn
+        crate::eservices::api_contact::OfficeMessageIn,
+        crate::intake::FactsIn
     ))
 )]
 pub struct PortalDoc;

@@ -11,6 +11,7 @@ pub mod ctx;
 pub mod errors;
 pub mod eservices;
 pub mod i18n;
+pub mod intake;
 pub mod mail;
 pub mod ops;
 pub mod pages;
@@ -170,6 +171,11 @@ pub fn router(app: App, cfg: WebConfig) -> Router {
             get(eservices::api_contact::messages)
                 .post(eservices::api_contact::message_post)
                 .layer(upload_limit),
+        )
+        // An OCR text can be longer than the JSON limit: the upload limit, like files.
+        .route(
+            "/api/v1/intake/facts",
+            post(intake::facts).layer(upload_limit),
         )
         .route(
             "/api/v1/cases/{id}/portal/messages",

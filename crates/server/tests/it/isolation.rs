@@ -81,6 +81,7 @@ pub(crate) const ROUTES: &[(&str, &str)] = &[
     ("PUT", "/api/v1/notification-preferences"),
     ("GET", "/api/v1/cases/{id}/portal"),
     ("GET", "/api/v1/surveys"),
+    ("POST", "/api/v1/intake/facts"),
     ("GET", "/deklaracja-dostepnosci"),
     ("GET", "/panel/surveys"),
     ("GET", "/account/apps"),

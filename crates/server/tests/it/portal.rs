@@ -1017,3 +1017,40 @@ both_engines!(guessing_tracking_codes_is_slowed_down, |engine| {
     );
     assert_eq!(api.status, 429, "{}", api.body);
 });
+
+both_engines!(staff_read_the_facts_of_a_letter_through_the_api, |engine| {
+    let s = TestServer::start(engine);
+    let api = s.client();
+    let desk = s.token(&s.demo_tenant, "kancelaria@przykladowo.gov.pl", &["read"]);
+    let clerk = s.token(&s.demo_tenant, CLERK, &["read"]);
+    let resident = s.token(&s.demo_tenant, "jan.kowalski@example.pl", &["write"]);
+    let body = r#"{"text": "Dot. sprawy OR.1431.5.2024. PESEL 44051401359, NIP 123-456-32-18, kwota 17 zł."}"#;
+    for token in [&desk, &clerk] {
+        let r = api.api_post("/api/v1/intake/facts", Some(token), body);
+        assert_eq!(r.status, 200, "{}", r.body);
+        let v: serde_json::Value = serde_json::from_str(&r.body).expect("json");
+        let facts = v["facts"].as_array().expect("facts");
+        let has = |kind: &str, value: &str| {
+            facts
+                .iter()
+                .any(|f| f["kind"] == kind && f["value"] == value)
+        };
+        assert!(has("pesel", "44051401359"), "{}", r.body);
+        assert!(has("nip", "1234563218"), "{}", r.body);
+        assert!(has("amount", "1700"), "{}", r.body);
+        assert!(
+            facts
+                .iter()
+                .any(|f| f["kind"] == "case_sign" && f["referenced"] == true),
+            "{}",
+            r.body
+        );
+    }
+    // Residents have no intake tools; a text too long is refused with the field named.
+    let r = api.api_post("/api/v1/intake/facts", Some(&resident), body);
+    assert_eq!(r.status, 403, "{}", r.body);
+    let long = format!(r#"{{"text": "{}"}}"#, "a".repeat(200_001));
+    let r = api.api_post("/api/v1/intake/facts", Some(&desk), &long);
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("\"text\""), "{}", r.body);
+});
