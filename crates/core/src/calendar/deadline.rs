@@ -45,9 +45,15 @@ impl Term {
     fn describe_pl(self) -> String {
         let n = self.count();
         match self {
-            Self::Days(_) => format!("{n} {}", plural_pl(n, "dzień", "dni", "dni")),
-            Self::Weeks(_) => format!("{n} {}", plural_pl(n, "tydzień", "tygodnie", "tygodni")),
-            Self::Months(_) => format!("{n} {}", plural_pl(n, "miesiąc", "miesiące", "miesięcy")),
+            Self::Days(_) => format!("{n} {}", plural_pl(u64::from(n), "dzień", "dni", "dni")),
+            Self::Weeks(_) => format!(
+                "{n} {}",
+                plural_pl(u64::from(n), "tydzień", "tygodnie", "tygodni")
+            ),
+            Self::Months(_) => format!(
+                "{n} {}",
+                plural_pl(u64::from(n), "miesiąc", "miesiące", "miesięcy")
+            ),
         }
     }
 

@@ -55,12 +55,8 @@ pub fn date_en(date: Date) -> String {
 }
 
 /// Picks the Polish noun form for `n`: `one` (1), `few` (2–4, 22–24, … but not 12–14) or `many`.
-pub(super) fn plural_pl(
-    n: u32,
-    one: &'static str,
-    few: &'static str,
-    many: &'static str,
-) -> &'static str {
+/// The one plural rule of the crate (calendar terms, case explanations, form messages).
+pub(crate) fn plural_pl<'a>(n: u64, one: &'a str, few: &'a str, many: &'a str) -> &'a str {
     if n == 1 {
         one
     } else if (2..=4).contains(&(n % 10)) && !(12..=14).contains(&(n % 100)) {

@@ -6,24 +6,9 @@
 use crate::calendar::Term;
 use time::Date;
 
+use crate::calendar::words::plural_pl;
 /// "poniedziałek, 7 grudnia 2026 r." and "Monday, 7 December 2026": the calendar's own wording.
 pub(super) use crate::calendar::words::{date_en, date_pl};
-
-/// The Polish plural form for `n`: 1 → `one`, 2–4 (not 12–14) → `few`, otherwise `many`.
-pub(super) fn plural_pl(
-    n: u64,
-    one: &'static str,
-    few: &'static str,
-    many: &'static str,
-) -> &'static str {
-    if n == 1 {
-        one
-    } else if (2..=4).contains(&(n % 10)) && !(12..=14).contains(&(n % 100)) {
-        few
-    } else {
-        many
-    }
-}
 
 /// "1 dzień", "3 dni".
 pub(super) fn days_pl(n: u64) -> String {

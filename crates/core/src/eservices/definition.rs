@@ -164,7 +164,10 @@ fn service_definition(
 
 /// "1 pozycję", "2 pozycje", "5 pozycji" (the accusative after "ma").
 fn entries_pl(n: usize) -> String {
-    format!("{n} {}", plural_pl(n, "pozycję", "pozycje", "pozycji"))
+    format!(
+        "{n} {}",
+        plural_pl(n as u64, "pozycję", "pozycje", "pozycji")
+    )
 }
 
 /// "1 entry", "2 entries".
