@@ -13,7 +13,6 @@ pub mod db;
 pub mod eservices;
 pub mod jobs;
 pub mod mail;
-pub mod portal;
 pub mod registry;
 pub mod schema;
 pub mod search;

@@ -185,11 +185,11 @@ struct CasePage {
 struct PortalView {
     receipt_number: String,
     messages: Vec<ratusz_app::eservices::contact::ThreadMessage>,
-    deliveries: Vec<ratusz_app::store::portal::DeliveryRow>,
+    deliveries: Vec<ratusz_app::store::eservices::contact::DeliveryRow>,
 }
 
 impl CasePage {
-    fn delivery_state(&self, d: &ratusz_app::store::portal::DeliveryRow) -> String {
+    fn delivery_state(&self, d: &ratusz_app::store::eservices::contact::DeliveryRow) -> String {
         let t = self.page.t;
         let state = ratusz_app::eservices::contact::delivery_state(d);
         let at = d.opened_at.or(d.deemed_at).unwrap_or(d.available_at);

@@ -248,7 +248,8 @@ impl App {
             }
             // Cases whose applicant wrote through the portal since the case was last opened.
             let ids: Vec<String> = cases.iter().map(|k| k.id.clone()).collect();
-            let unread = ratusz_store::portal::unread_in_by_case(c, &p.tenant_id, &ids)?;
+            let unread =
+                ratusz_store::eservices::contact::unread_in_by_case(c, &p.tenant_id, &ids)?;
             Ok::<_, AppError>((cases, with_due, unread))
         })?;
         let mut messages = Vec::new();

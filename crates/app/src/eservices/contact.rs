@@ -18,7 +18,7 @@ use ratusz_core::roles::Permission;
 use ratusz_store::casefiles::{self as files_repo, DocumentRow};
 use ratusz_store::cases::{self as cases_repo, CaseRow};
 use ratusz_store::eservices::SubmissionRow;
-use ratusz_store::portal::{self as repo, DeliveryRow, MessageRow};
+use ratusz_store::eservices::contact::{self as repo, DeliveryRow, MessageRow};
 use ratusz_store::registry::{self as reg, IncomingItemRow};
 use ratusz_store::{Db, from_ts, new_id};
 use serde::Serialize;

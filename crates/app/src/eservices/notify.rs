@@ -6,7 +6,7 @@
 //! resident's preferences allow it, an e-mail, in one transaction guarded by the unique
 //! (resident, event) key: a retried or duplicated job never notifies twice.
 
-use ratusz_store::portal::{self as repo, NotificationRow, PreferencesRow};
+use ratusz_store::eservices::contact::{self as repo, NotificationRow, PreferencesRow};
 use ratusz_store::{Db, jobs, new_id};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use ratusz_core::roles::Permission;
-use ratusz_store::portal::{self as repo, SatisfactionRow};
+use ratusz_store::eservices::contact::{self as repo, SatisfactionRow};
 use serde::Serialize;
 use serde_json::json;
 

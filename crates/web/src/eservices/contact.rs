@@ -10,7 +10,9 @@ use ratusz_app::AppError;
 use ratusz_app::eservices::contact::{ThreadMessage, delivery_state};
 use ratusz_app::eservices::matters::Matter;
 use ratusz_app::eservices::receipt::Receipt;
-use ratusz_app::store::portal::{DeliveryRow, NotificationRow, PreferencesRow, SatisfactionRow};
+use ratusz_app::store::eservices::contact::{
+    DeliveryRow, NotificationRow, PreferencesRow, SatisfactionRow,
+};
 use ratusz_core::roles::Permission;
 use serde::Deserialize;
 use serde_json::Value;

@@ -1,12 +1,12 @@
 //! E-services of the residents' portal: the catalogue (definition source and card columns),
 //! saved drafts of forms, and submissions with their receipts (UPO).
 
+pub mod contact;
+
 use diesel::prelude::*;
 use serde::Serialize;
 
-use crate::schema::{
-    cases, eservices, form_stashes, incoming_items, submission_drafts, submissions,
-};
+use crate::schema::{cases, eservices, form_stashes, submission_drafts, submissions};
 use crate::{Db, Result};
 
 // ---- catalogue ----
@@ -326,23 +326,10 @@ pub fn submission_by_case_sign(
         .select(cases::id)
         .first(conn)
         .optional()?;
-    let Some(case_id) = case_id else {
-        return Ok(None);
-    };
-    Ok(submissions::table
-        .filter(submissions::tenant_id.eq(tenant_id))
-        .filter(
-            submissions::incoming_item_id.eq_any(
-                incoming_items::table
-                    .filter(incoming_items::tenant_id.eq(tenant_id))
-                    .filter(incoming_items::case_id.eq(case_id))
-                    .select(incoming_items::id),
-            ),
-        )
-        .order(submissions::received_at.asc())
-        .select(SubmissionRow::as_select())
-        .first(conn)
-        .optional()?)
+    match case_id {
+        Some(id) => contact::submission_for_case(conn, tenant_id, &id),
+        None => Ok(None),
+    }
 }
 
 /// A resident's submissions, newest first.

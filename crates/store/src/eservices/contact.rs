@@ -1,11 +1,12 @@
-//! The portal after submission: messages on a matter, letters delivered to the portal inbox,
-//! residents' notifications and preferences, and the satisfaction survey.
+//! The portal after submission (part of the e-services capability): messages on a matter,
+//! letters delivered to the portal inbox, residents' notifications and preferences, and the
+//! satisfaction survey.
 
 use diesel::dsl::count_star;
 use diesel::prelude::*;
 use serde::Serialize;
 
-use crate::eservices::SubmissionRow;
+use super::SubmissionRow;
 use crate::schema::{
     documents, incoming_items, notification_preferences, notifications, portal_deliveries,
     portal_message_files, portal_messages, satisfaction_answers, submissions,
