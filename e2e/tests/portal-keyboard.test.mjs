@@ -117,17 +117,7 @@ async function tick(page, id) {
 /** Tabs to the file input `id`, opens its chooser with Space and picks `files`. */
 async function chooseFile(page, id, files) {
   await tabTo(page, byId(id), `the file input #${id}`);
-  // Space opens the chooser; Chromium sometimes drops the first activation right after a
-  // previous chooser closed, so Enter (which also activates a file input) is the second try.
-  let chooser;
-  for (const key of ['Space', 'Enter']) {
-    try {
-      [chooser] = await Promise.all([page.waitForEvent('filechooser', { timeout: 10_000 }), page.keyboard.press(key)]);
-      break;
-    } catch (e) {
-      if (key === 'Enter') throw e;
-    }
-  }
+  const [chooser] = await Promise.all([page.waitForEvent('filechooser', { timeout: 10_000 }), page.keyboard.press('Space')]);
   await chooser.setFiles(files);
   const names = await page.evaluate(() => [...document.activeElement.files].map((f) => f.name));
   assert.deepEqual(names, [files].flat().map((f) => f.name), `#${id} holds the chosen files`);
@@ -143,6 +133,11 @@ const PLANTING = { name: 'projekt-nasadzen.pdf', mimeType: 'application/pdf', bu
 
 test('a resident submits the tree-felling permit with the keyboard alone, focus always visible', { timeout: TEST_TIMEOUT_MS }, async () => {
   const page = await newAppPage(browser);
+  // Playwright turns file-chooser interception on and off (without waiting for the browser)
+  // as listeners come and go: between two choosers a key press could beat the switch and open
+  // a real, never-closed chooser that blocks every later one. A listener held for the page's
+  // life keeps interception on throughout.
+  page.on('filechooser', () => {});
   try {
     // Sign in: the only goto; the form returns to the catalogue.
     await page.goto('/login?next=/services');
