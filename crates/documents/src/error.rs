@@ -45,4 +45,38 @@ pub enum DocumentError {
     /// The PDF writer reported a failure.
     #[error("PDF writer error: {0}")]
     Pdf(String),
+    /// A program that reading documents needs is not installed.
+    #[error(
+        "program {program} not found: install the Debian package {package} \
+         (scripts/install-deps.sh does it)"
+    )]
+    ProgramMissing {
+        /// The program's name.
+        program: &'static str,
+        /// The Debian package that provides it.
+        package: &'static str,
+    },
+    /// Tesseract is installed but its trained data for a language is not.
+    #[error(
+        "tesseract has no data for language {language}: install the Debian package \
+         tesseract-ocr-{language} (scripts/install-deps.sh does it)"
+    )]
+    OcrLanguageMissing {
+        /// Tesseract's language code, e.g. `pol`.
+        language: &'static str,
+    },
+    /// A program could not be started or waited for.
+    #[error("cannot run {program}: {source}")]
+    Spawn {
+        /// The program's name.
+        program: &'static str,
+        /// The operating system's error.
+        source: std::io::Error,
+    },
+    /// The private working directory or a file in it could not be made or read.
+    #[error("temporary file: {source}")]
+    TempFile {
+        /// The operating system's error.
+        source: std::io::Error,
+    },
 }

@@ -2,10 +2,17 @@
 //!
 //! Heavy dependencies live here so that the other crates build fast. So far the crate
 //! renders PDFs ([`pdf`]): official letters ([`render_letter`]) and tabular lists such as
-//! the case index and the handover list ([`render_table`]).
+//! the case index and the handover list ([`render_table`]). It reads the text of incoming
+//! files ([`text`]): PDFs, scans (OCR), DOCX, ODT, e-mail and plain text, under limits
+//! ([`extract`]).
 
 mod error;
 pub mod pdf;
+pub mod text;
 
 pub use error::DocumentError;
-pub use pdf::{Fonts, LetterPdf, TableColumn, TablePdf, render_letter, render_table};
+pub use pdf::{
+    Fonts, GrayImage, LetterPdf, TableColumn, TablePdf, render_letter, render_scan_pdf,
+    render_table,
+};
+pub use text::{Attachment, EmailHeader, Extracted, Limits, Method, Oversize, Problem, extract};

@@ -62,12 +62,14 @@
 mod canvas;
 mod fonts;
 mod letter;
+mod scan;
 mod table;
 mod wrap;
 
 pub use crate::DocumentError;
 pub use fonts::Fonts;
 pub use letter::{LetterPdf, render_letter};
+pub use scan::{GrayImage, render_scan_pdf};
 pub use table::{TableColumn, TablePdf, render_table};
 
 #[cfg(test)]
