@@ -18,4 +18,9 @@ if [[ -z "${RATUSZ_CLAMD:-}" ]]; then
   clamd_start "$clamd_dir" all
   export RATUSZ_CLAMD="$CLAMD_UNIX"
 fi
+# The intake robot's watched folder: drop a scanned letter into data/skaner and it appears in
+# the incoming register, read and routed (docs/wplyw.md).
+export RATUSZ_INTAKE__WATCH_DIR="${RATUSZ_INTAKE__WATCH_DIR:-$PWD/data/skaner}"
+export RATUSZ_INTAKE__TENANT="${RATUSZ_INTAKE__TENANT:-przykladowo}"
+mkdir -p "$RATUSZ_INTAKE__WATCH_DIR"
 "$CARGO_TARGET_DIR/release/ratusz" demo "$@"

@@ -33,10 +33,15 @@ fi
 EXTRA_PACKAGES=(
   fonts-dejavu-core
   poppler-utils
+  # OCR of scanned letters (crates/documents/src/text): the engine and its Polish model.
+  tesseract-ocr
+  tesseract-ocr-pol
   # Virus scanning of uploads: the daemon (clamd) that tests and the demo start privately,
   # and freshclam (pulled in by clamav-daemon) for the official signatures in production.
   clamav-daemon
   clamav
+  # AI intake: the IMAP server the intake tests start privately to read a real mailbox.
+  dovecot-imapd
 )
 
 say() { printf 'install-deps: %s\n' "$*"; }

@@ -7,13 +7,16 @@
 #      against `ratusz demo` started on a free port with a fresh data directory.
 # A private clamd (scripts/lib/clamd.sh) runs throughout with our test signatures (and the
 # system's official ones when freshclam has put them in /var/lib/clamav): the integration tests
-# scan through it (RATUSZ_TEST_CLAMD, RATUSZ_TEST_CLAMD_TCP) and so does the demo server.
+# scan through it (RATUSZ_TEST_CLAMD, RATUSZ_TEST_CLAMD_TCP) and so does the demo server. A
+# private Dovecot (scripts/lib/dovecot.sh) serves the mailbox the intake robot reads over IMAP
+# (RATUSZ_TEST_IMAP).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 scripts/install-deps.sh
 
 source scripts/lib/clamd.sh
+source scripts/lib/dovecot.sh
 work="$(mktemp -d)"
 server=""
 cleanup() {
@@ -23,11 +26,14 @@ cleanup() {
     wait "$server" 2>/dev/null || true
   fi
   clamd_stop
+  dovecot_stop
   rm -rf "$work"
 }
 trap cleanup EXIT
 clamd_start "$work/clamd" all
 export RATUSZ_TEST_CLAMD="$CLAMD_UNIX" RATUSZ_TEST_CLAMD_TCP="$CLAMD_TCP"
+dovecot_start
+export RATUSZ_TEST_IMAP="127.0.0.1:$DOVECOT_PORT:$DOVECOT_USER:$DOVECOT_PASSWORD"
 
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/ratusz-target}"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"

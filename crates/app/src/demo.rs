@@ -200,6 +200,7 @@ impl App {
                 )?;
             }
         }
+        self.ensure_demo_intake_rules(&tenant.tenant_id, &actor)?;
         if self.services(&tenant.tenant_id, "", true)?.is_empty() {
             for (_, source) in ratusz_core::eservices::DEMO_SERVICES {
                 self.import_service_as(&tenant.tenant_id, &actor, source)?;
@@ -246,7 +247,13 @@ impl App {
 }
 
 /// Letter templates of the demo office: (name, document kind, title, body).
-pub const DEMO_TEMPLATES: [(&str, &str, &str, &str); 4] = [
+pub const DEMO_TEMPLATES: [(&str, &str, &str, &str); 5] = [
+    (
+        "Potwierdzenie wpływu",
+        "letter",
+        "Potwierdzenie wpływu wniosku",
+        "Szanowni Państwo,\n\npotwierdzam, że Państwa pismo w sprawie: {{tytul_sprawy}}, wpłynęło do urzędu {{data_wplywu}}. Sprawa otrzymała znak {{znak_sprawy}}; prosimy powoływać się na niego w dalszej korespondencji.\n\nSprawę prowadzi {{komorka}}. Zgodnie z Kodeksem postępowania administracyjnego sprawa powinna zostać załatwiona do {{termin}}.\n\nZ poważaniem",
+    ),
     (
         "Odpowiedź na pismo",
         "letter",
@@ -272,3 +279,114 @@ pub const DEMO_TEMPLATES: [(&str, &str, &str, &str); 4] = [
         "Na podstawie art. 217 Kodeksu postępowania administracyjnego, na wniosek {{adresat}} z dnia {{data_wplywu}}, zaświadcza się, że [treść zaświadczenia].\n\nZaświadczenie wydaje się w celu [cel].",
     ),
 ];
+
+/// Routing rules of the demo office: (name, match kind, pattern, unit symbol, class, procedure,
+/// item kind, weight %).
+type DemoRule = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+    Option<&'static str>,
+    Option<&'static str>,
+    i32,
+);
+
+const DEMO_RULES: [DemoRule; 5] = [
+    (
+        "Usunięcie drzew",
+        "fuzzy",
+        "usunięcie drzew*",
+        "GK",
+        Some("6131"),
+        Some("administrative"),
+        Some("application"),
+        90,
+    ),
+    (
+        "Wycinka drzew",
+        "fuzzy",
+        "wycinkę drzew*",
+        "GK",
+        Some("6131"),
+        Some("administrative"),
+        Some("application"),
+        90,
+    ),
+    (
+        "Zajęcie pasa drogowego",
+        "phrase",
+        "pasa drogowego",
+        "GK",
+        None,
+        Some("administrative"),
+        Some("application"),
+        85,
+    ),
+    (
+        "Podatki i opłaty lokalne",
+        "any_word",
+        "podatek podatku podatkowej opłaty odpady* śmieci",
+        "FN",
+        None,
+        None,
+        None,
+        70,
+    ),
+    (
+        "Akty stanu cywilnego",
+        "any_word",
+        "akt* urodzenia małżeństwa zgonu stanu cywilnego",
+        "USC",
+        None,
+        None,
+        None,
+        70,
+    ),
+];
+
+impl App {
+    /// The demo office's routing rules for the intake robot (added once).
+    fn ensure_demo_intake_rules(&self, tenant_id: &str, actor: &Actor) -> Result<(), AppError> {
+        let units = self.units(tenant_id)?;
+        let now = self.now_ts();
+        self.store.write(|conn| {
+            if !ratusz_store::intake::rules(conn, tenant_id)?.is_empty() {
+                return Ok(());
+            }
+            for (name, kind, pattern, unit, class, procedure, item_kind, weight) in DEMO_RULES {
+                let Some(u) = units.iter().find(|u| u.symbol == unit) else {
+                    continue;
+                };
+                let row = ratusz_store::intake::RuleRow {
+                    id: ratusz_store::new_id(),
+                    tenant_id: tenant_id.to_owned(),
+                    name: name.into(),
+                    match_kind: kind.into(),
+                    pattern: pattern.into(),
+                    unit_id: u.id.clone(),
+                    class_symbol: class.map(str::to_owned),
+                    procedure_kind: procedure.map(str::to_owned),
+                    item_kind: item_kind.map(str::to_owned),
+                    weight,
+                    enabled: true,
+                    created_by: "demo-seed".into(),
+                    created_at: now,
+                    updated_at: now,
+                };
+                ratusz_store::intake::insert_rule(conn, &row)?;
+                crate::audit::record(
+                    conn,
+                    tenant_id,
+                    actor,
+                    "intake.rule_added",
+                    ("intake_rule", Some(&row.id)),
+                    serde_json::json!({"name": row.name, "pattern": row.pattern}),
+                    now,
+                )?;
+            }
+            Ok::<_, AppError>(())
+        })
+    }
+}

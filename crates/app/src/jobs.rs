@@ -15,6 +15,12 @@ pub const LEASE_SECS: i64 = 300;
 /// How often a worker runs the portal robot's sweep.
 pub const SWEEP_EVERY: Duration = Duration::from_secs(600);
 
+/// How often a worker looks into the watched folder.
+pub const FOLDER_EVERY: Duration = Duration::from_secs(5);
+
+/// How often a worker reads the office mailbox.
+pub const MAILBOX_EVERY: Duration = Duration::from_secs(30);
+
 /// What happened in one step of the worker.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Step {
@@ -37,6 +43,7 @@ impl App {
         let outcome = match job.kind.as_str() {
             crate::mail::JOB_KIND => self.run_send_mail(&job.tenant_id, &job.payload),
             crate::eservices::notify::JOB_KIND => self.run_notify(&job.tenant_id, &job.payload),
+            crate::intake::JOB_READ => self.run_intake_read(&job.tenant_id, &job.payload),
             other => Err(format!("unknown job kind {other:?}")),
         };
         let now = self.now_ts();
@@ -110,6 +117,8 @@ impl App {
         let app = self.clone();
         std::thread::spawn(move || {
             let mut last_sweep: Option<std::time::Instant> = None;
+            let mut last_folder: Option<std::time::Instant> = None;
+            let mut last_mail: Option<std::time::Instant> = None;
             while !stop.load(Ordering::Relaxed) {
                 // The portal robot's periodic work (deemed deliveries, term reminders); safe to
                 // run on several workers at once, its changes are conditional and its notices
@@ -118,6 +127,28 @@ impl App {
                     last_sweep = Some(std::time::Instant::now());
                     if let Err(e) = app.portal_sweep() {
                         tracing::error!("portal sweep: {e}");
+                    }
+                    // The intake robot's daily retraining (checked at every sweep).
+                    if let Err(e) = app.retrain_due_models() {
+                        tracing::error!("intake model training: {e}");
+                    }
+                }
+                // The watched folder of the registry's scanner and the office mailbox: a few
+                // seconds between passes.
+                if app.settings.watched_folder.is_some()
+                    && last_folder.is_none_or(|t| t.elapsed() >= FOLDER_EVERY)
+                {
+                    last_folder = Some(std::time::Instant::now());
+                    if let Err(e) = app.scan_watched_folder() {
+                        tracing::error!("watched folder: {e}");
+                    }
+                }
+                if app.settings.mailbox.is_some()
+                    && last_mail.is_none_or(|t| t.elapsed() >= MAILBOX_EVERY)
+                {
+                    last_mail = Some(std::time::Instant::now());
+                    if let Err(e) = app.poll_mailbox() {
+                        tracing::error!("mailbox: {e}");
                     }
                 }
                 match app.run_one_job(&name) {

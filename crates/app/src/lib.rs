@@ -10,6 +10,7 @@ pub mod cases;
 pub mod demo;
 pub mod error;
 pub mod eservices;
+pub mod intake;
 pub mod jobs;
 pub mod mail;
 pub mod registry;
@@ -57,6 +58,10 @@ pub struct Settings {
     pub search_in_memory: bool,
     /// clamd, when uploads are to be scanned; `None`: stored unscanned (a warning at start-up).
     pub antivirus: Option<antivirus::Scanner>,
+    /// The folder a network scanner writes to, registered by the intake robot.
+    pub watched_folder: Option<intake::folder::WatchedFolder>,
+    /// The office's e-mail inbox, read over IMAP by the intake robot.
+    pub mailbox: Option<intake::mailbox::Mailbox>,
 }
 
 impl Default for Settings {
@@ -73,6 +78,8 @@ impl Default for Settings {
             max_upload_bytes: 25 * 1024 * 1024,
             search_in_memory: false,
             antivirus: None,
+            watched_folder: None,
+            mailbox: None,
         }
     }
 }
@@ -86,6 +93,7 @@ pub struct App {
     pub(crate) token_cache: Arc<accounts::TokenCache>,
     pub(crate) status_throttle: Arc<eservices::matters::StatusThrottle>,
     pub(crate) definitions: Arc<eservices::DefinitionCache>,
+    pub(crate) intake_models: Arc<intake::model::ModelCache>,
     blobs: Arc<std::sync::OnceLock<Result<ratusz_store::blobs::Blobs, String>>>,
     fonts: Arc<std::sync::OnceLock<Result<ratusz_documents::Fonts, String>>>,
     pub search: Arc<search::SearchService>,
@@ -101,6 +109,7 @@ impl App {
             token_cache: Arc::new(accounts::TokenCache::default()),
             status_throttle: Arc::default(),
             definitions: Arc::default(),
+            intake_models: Arc::default(),
             blobs: Arc::default(),
             fonts: Arc::default(),
             search: Arc::new(search::SearchService::new(search_dir)),

@@ -180,6 +180,10 @@ fn build_doc(
                 let versions = casefiles::versions(c, tenant_id, &d.id)?;
                 if let Some(t) = versions.into_iter().rev().find_map(|v| v.text_content) {
                     body.push(t);
+                } else if let Some(t) = ratusz_store::intake::text_of_document(c, tenant_id, &d.id)?
+                {
+                    // Text the intake robot read out of a scan or a file (OCR, PDF, e-mail).
+                    body.push(t.body);
                 }
             }
             Ok(Some(SearchDoc {
@@ -210,6 +214,10 @@ fn build_doc(
                 let versions = casefiles::versions(c, tenant_id, &d.id)?;
                 if let Some(t) = versions.into_iter().rev().find_map(|v| v.text_content) {
                     body.push(t);
+                } else if let Some(t) = ratusz_store::intake::text_of_document(c, tenant_id, &d.id)?
+                {
+                    // Text the intake robot read out of a scan or a file (OCR, PDF, e-mail).
+                    body.push(t.body);
                 }
             }
             Ok(Some(SearchDoc {

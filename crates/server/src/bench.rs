@@ -5,7 +5,7 @@
 //!
 //! `ratusz bench seed` and `ratusz bench registry` (in `bench_registry.rs`): the EZD registry
 //! with a million cases. `ratusz bench portal` (in `bench_portal.rs`): the residents' portal on
-//! such a database.
+//! such a database. `ratusz bench ocr` (in `bench_ocr.rs`): reading a scanned letter.
 
 use anyhow::{Context, anyhow};
 use clap::Subcommand;
@@ -16,6 +16,8 @@ use std::time::{Duration, Instant};
 
 use crate::config::Config;
 
+#[path = "bench_ocr.rs"]
+mod ocr;
 #[path = "bench_portal.rs"]
 mod portal;
 #[path = "bench_registry.rs"]
@@ -97,6 +99,22 @@ pub enum BenchCmd {
         /// Port of the server started in this process, on 127.0.0.1 (0: any free port).
         #[arg(long, default_value_t = 0)]
         port: u16,
+    },
+    /// OCR of a generated scanned letter (noise, skew): pages per minute and peak memory of
+    /// `extract` against bare tesseract, and the character error rate.
+    Ocr {
+        /// Pages of the letter.
+        #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=200))]
+        pages: u32,
+        /// Seed of the text, the skew and the noise (the same seed gives the same scan).
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+        /// Internal: the measured phase (`bare` or `ours`), run in a child process.
+        #[arg(long, hide = true, requires = "dir")]
+        phase: Option<String>,
+        /// Internal: the phase's working directory.
+        #[arg(long, hide = true)]
+        dir: Option<std::path::PathBuf>,
     },
 }
 
@@ -260,6 +278,17 @@ pub fn run(cmd: BenchCmd, cfg: &Config) -> anyhow::Result<ExitCode> {
                 port,
             },
         ),
+        BenchCmd::Ocr {
+            pages,
+            seed,
+            phase,
+            dir,
+        } => ocr::ocr(ocr::Options {
+            pages,
+            seed,
+            phase,
+            dir,
+        }),
     }
 }
 

@@ -63,6 +63,9 @@ pub enum Command {
     /// Benchmarks that print figures.
     #[command(subcommand)]
     Bench(crate::bench::BenchCmd),
+    /// AI intake: measure the routing model on labelled texts.
+    #[command(subcommand)]
+    Intake(crate::intake_cli::IntakeCmd),
     /// Rebuild this node's search index from the database.
     Reindex,
 }
@@ -305,6 +308,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Validate { kind } => return validate(kind),
         _ => {}
     }
+    if let Command::Intake(cmd) = cli.command {
+        return crate::intake_cli::run(cmd);
+    }
     let mut cfg = Config::load(cli.config.as_deref()).map_err(|e| anyhow!(e))?;
     init_logging(&cfg.log);
     match cli.command {
@@ -381,7 +387,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 started.elapsed().as_secs_f64()
             );
         }
-        Command::Calendar(_) | Command::Validate { .. } => {}
+        Command::Calendar(_) | Command::Validate { .. } | Command::Intake(_) => {}
     }
     Ok(ExitCode::SUCCESS)
 }

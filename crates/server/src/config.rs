@@ -41,6 +41,98 @@ pub struct Config {
     pub s3: Option<S3Config>,
     /// Virus scanning of uploads with clamd; without it files are stored unscanned.
     pub antivirus: AntivirusConfig,
+    /// AI intake: the folder a network scanner writes to.
+    pub intake: IntakeConfig,
+}
+
+/// `[intake]`: the watched folder (env `RATUSZ_INTAKE__WATCH_DIR`, `RATUSZ_INTAKE__TENANT`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct IntakeConfig {
+    /// Files written here are registered as incoming items and read by the intake robot.
+    pub watch_dir: Option<PathBuf>,
+    /// The municipality (slug) the folder's and the mailbox's letters belong to.
+    pub tenant: Option<String>,
+    /// The office's e-mail inbox, read over IMAP.
+    pub imap: Option<ImapConfig>,
+}
+
+/// `[intake.imap]`: the mailbox (password also as `RATUSZ_INTAKE__IMAP__PASSWORD_FILE`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImapConfig {
+    pub host: String,
+    #[serde(default = "default_imap_port")]
+    pub port: u16,
+    /// `tls` (IMAPS, the default) or `none` (only for a server on the same machine).
+    #[serde(default = "default_imap_security")]
+    pub security: String,
+    pub username: String,
+    pub password: String,
+    #[serde(default = "default_imap_mailbox")]
+    pub mailbox: String,
+}
+
+fn default_imap_port() -> u16 {
+    993
+}
+fn default_imap_security() -> String {
+    "tls".into()
+}
+fn default_imap_mailbox() -> String {
+    "INBOX".into()
+}
+
+impl IntakeConfig {
+    fn mailbox(&self) -> Result<Option<ratusz_app::intake::mailbox::Mailbox>, String> {
+        let Some(m) = &self.imap else {
+            return Ok(None);
+        };
+        let Some(tenant) = self
+            .tenant
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        else {
+            return Err(
+                "intake.imap is set but intake.tenant is not: name the municipality (slug) \
+                 whose mailbox it is"
+                    .into(),
+            );
+        };
+        if !matches!(m.security.as_str(), "tls" | "none") {
+            return Err(format!(
+                "intake.imap.security must be \"tls\" (IMAPS) or \"none\", not {:?}",
+                m.security
+            ));
+        }
+        Ok(Some(ratusz_app::intake::mailbox::Mailbox {
+            host: m.host.clone(),
+            port: m.port,
+            security: m.security.clone(),
+            username: m.username.clone(),
+            password: m.password.clone(),
+            mailbox: m.mailbox.clone(),
+            tenant: tenant.to_owned(),
+        }))
+    }
+
+    fn watched_folder(&self) -> Result<Option<ratusz_app::intake::folder::WatchedFolder>, String> {
+        match (&self.watch_dir, &self.tenant) {
+            (None, _) => Ok(None),
+            (Some(dir), Some(tenant)) if !tenant.trim().is_empty() => {
+                Ok(Some(ratusz_app::intake::folder::WatchedFolder {
+                    dir: dir.clone(),
+                    tenant: tenant.trim().to_owned(),
+                }))
+            }
+            (Some(_), _) => Err(
+                "intake.watch_dir is set but intake.tenant is not: name the municipality (slug) \
+                 whose letters the scanner writes there"
+                    .into(),
+            ),
+        }
+    }
 }
 
 /// `[antivirus]`: where clamd listens and how long to wait for it.
@@ -150,6 +242,7 @@ impl Default for Config {
             max_upload_mib: 25,
             s3: None,
             antivirus: AntivirusConfig::default(),
+            intake: IntakeConfig::default(),
         }
     }
 }
@@ -234,6 +327,8 @@ impl Config {
                 }),
             max_upload_bytes: self.max_upload_mib.clamp(1, 1024) * 1024 * 1024,
             antivirus: self.antivirus.scanner()?,
+            watched_folder: self.intake.watched_folder()?,
+            mailbox: self.intake.mailbox()?,
             ..ratusz_app::Settings::default()
         })
     }

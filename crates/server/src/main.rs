@@ -3,6 +3,7 @@
 mod bench;
 mod cli;
 mod config;
+mod intake_cli;
 
 use clap::Parser;
 use std::process::ExitCode;

@@ -105,6 +105,37 @@ pub fn attach_item_to_case(
     .execute(conn)?)
 }
 
+/// Takes an item and its files back out of a case (only for a case opened by mistake, which
+/// is then closed): the reverse of [`attach_item_to_case`].
+pub fn detach_item_from_case(
+    conn: &mut Db,
+    tenant_id: &str,
+    item_id: &str,
+    case_id: &str,
+) -> Result<usize> {
+    let n = diesel::update(
+        documents::table
+            .filter(documents::tenant_id.eq(tenant_id))
+            .filter(documents::incoming_item_id.eq(item_id))
+            .filter(documents::case_id.eq(case_id)),
+    )
+    .set(documents::case_id.eq(None::<String>))
+    .execute(conn)?;
+    diesel::update(
+        crate::schema::incoming_items::table
+            .filter(crate::schema::incoming_items::tenant_id.eq(tenant_id))
+            .filter(crate::schema::incoming_items::id.eq(item_id))
+            .filter(crate::schema::incoming_items::case_id.eq(case_id)),
+    )
+    .set((
+        crate::schema::incoming_items::case_id.eq(None::<String>),
+        crate::schema::incoming_items::unit_id.eq(None::<String>),
+        crate::schema::incoming_items::handler_id.eq(None::<String>),
+    ))
+    .execute(conn)?;
+    Ok(n)
+}
+
 // ---- versions ----
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, Serialize)]

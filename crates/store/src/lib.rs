@@ -11,6 +11,7 @@ pub mod casefiles;
 pub mod cases;
 pub mod db;
 pub mod eservices;
+pub mod intake;
 pub mod jobs;
 pub mod mail;
 pub mod registry;

@@ -274,6 +274,51 @@ pub fn set_incoming_assignee(
     Ok(())
 }
 
+/// Fills the details of an item the intake robot registered (title, kind, sender, date of
+/// the letter) from what it read, before a person has confirmed it. The caller audits the old
+/// and new values.
+#[allow(clippy::too_many_arguments)]
+pub fn fill_incoming_details(
+    conn: &mut Db,
+    tenant_id: &str,
+    id: &str,
+    title: &str,
+    kind: &str,
+    sender_name: &str,
+    sender_address: &str,
+    letter_date: Option<&str>,
+) -> Result<()> {
+    diesel::update(
+        incoming_items::table
+            .filter(incoming_items::tenant_id.eq(tenant_id))
+            .filter(incoming_items::id.eq(id)),
+    )
+    .set((
+        incoming_items::title.eq(title),
+        incoming_items::kind.eq(kind),
+        incoming_items::sender_name.eq(sender_name),
+        incoming_items::sender_address.eq(sender_address),
+        incoming_items::letter_date.eq(letter_date),
+    ))
+    .execute(conn)?;
+    Ok(())
+}
+
+/// Takes an item back to the registry desk: no unit, no handler (a robot's assignment undone).
+pub fn clear_incoming_assignee(conn: &mut Db, tenant_id: &str, id: &str) -> Result<()> {
+    diesel::update(
+        incoming_items::table
+            .filter(incoming_items::tenant_id.eq(tenant_id))
+            .filter(incoming_items::id.eq(id)),
+    )
+    .set((
+        incoming_items::unit_id.eq(None::<String>),
+        incoming_items::handler_id.eq(None::<String>),
+    ))
+    .execute(conn)?;
+    Ok(())
+}
+
 /// Puts an item into a case. Only an item that is in no case yet changes (an item belongs to
 /// one case); returns whether it did, so that two concurrent joins cannot both succeed.
 pub fn set_incoming_case(conn: &mut Db, tenant_id: &str, id: &str, case_id: &str) -> Result<bool> {

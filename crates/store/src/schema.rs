@@ -437,6 +437,96 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    document_texts (tenant_id, document_id) {
+        tenant_id -> Text,
+        document_id -> Text,
+        sha256 -> Text,
+        method -> Text,
+        pages -> Integer,
+        ocr_confidence -> Nullable<Integer>,
+        problem -> Nullable<Text>,
+        problem_detail -> Text,
+        body -> Text,
+        extracted_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    intake_items (tenant_id, item_id) {
+        tenant_id -> Text,
+        item_id -> Text,
+        status -> Text,
+        source -> Text,
+        problem -> Nullable<Text>,
+        problem_detail -> Text,
+        suggestions -> Text,
+        facts -> Text,
+        content_sha256 -> Nullable<Text>,
+        fingerprint -> Nullable<BigInt>,
+        duplicate_of -> Nullable<Text>,
+        duplicate_kind -> Nullable<Text>,
+        linked_case_id -> Nullable<Text>,
+        draft_document_id -> Nullable<Text>,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<BigInt>,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    intake_sources (tenant_id, source_key) {
+        tenant_id -> Text,
+        source_key -> Text,
+        item_id -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    intake_rules (id) {
+        id -> Text,
+        tenant_id -> Text,
+        name -> Text,
+        match_kind -> Text,
+        pattern -> Text,
+        unit_id -> Text,
+        class_symbol -> Nullable<Text>,
+        procedure_kind -> Nullable<Text>,
+        item_kind -> Nullable<Text>,
+        weight -> Integer,
+        enabled -> Bool,
+        created_by -> Text,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    intake_models (id) {
+        id -> Text,
+        tenant_id -> Text,
+        target -> Text,
+        version -> BigInt,
+        blob_key -> Text,
+        sha256 -> Text,
+        examples -> BigInt,
+        metrics -> Text,
+        trained_at -> BigInt,
+        trained_by -> Text,
+    }
+}
+
+diesel::table! {
+    generated_documents (tenant_id, document_id) {
+        tenant_id -> Text,
+        document_id -> Text,
+        generator -> Text,
+        created_at -> BigInt,
+    }
+}
+
 diesel::joinable!(units -> tenants (tenant_id));
 diesel::joinable!(users -> tenants (tenant_id));
 diesel::joinable!(user_roles -> users (user_id));
@@ -625,4 +715,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     notifications,
     notification_preferences,
     satisfaction_answers,
+    document_texts,
+    intake_items,
+    intake_sources,
+    intake_rules,
+    intake_models,
+    generated_documents,
 );

@@ -243,6 +243,15 @@ pub fn router(app: App, cfg: WebConfig) -> Router {
             post(registry::item_files).layer(upload_limit),
         )
         .route("/panel/assignments/{id}", post(registry::assignment_change))
+        .route("/panel/intake", get(intake::panel::queue))
+        .route("/panel/intake/{id}/{action}", post(intake::panel::decide))
+        .route("/panel/admin/intake", get(intake::panel::rules))
+        .route("/panel/admin/intake/rules", post(intake::panel::rule_add))
+        .route("/panel/admin/intake/train", post(intake::panel::train))
+        .route(
+            "/panel/admin/intake/rules/{id}/delete",
+            post(intake::panel::rule_delete),
+        )
         .route("/panel/outgoing", get(registry::outgoing_list))
         .route("/panel/search", get(registry::search_page))
         .route(
@@ -273,6 +282,10 @@ pub fn router(app: App, cfg: WebConfig) -> Router {
         .route(
             "/panel/documents/{id}/preview.pdf",
             get(cases::document_preview),
+        )
+        .route(
+            "/panel/documents/{id}/scan.png",
+            get(intake::panel::scan_preview),
         )
         .route(
             "/panel/documents/{id}/{action}",

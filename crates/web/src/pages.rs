@@ -26,6 +26,8 @@ pub struct PageCtx {
     pub is_admin: bool,
     /// Sees the office's survey results (managers, the registry desk, the admin).
     pub sees_surveys: bool,
+    /// Whether the intake queue is in the menu (the registry desk and managers who assign).
+    pub sees_intake: bool,
     pub path: String,
 }
 
@@ -44,6 +46,8 @@ impl PageCtx {
             is_staff: full.is_some_and(|p| p.kind() == AccountKind::Staff),
             is_admin: full.is_some_and(|p| p.allowed(Permission::AdminTenant, None)),
             sees_surveys: full.is_some_and(ratusz_app::eservices::survey::sees_results),
+            sees_intake: full
+                .is_some_and(|p| p.allowed(ratusz_core::roles::Permission::AssignItems, None)),
             path: ctx.path.clone(),
         }
     }
@@ -61,6 +65,7 @@ impl PageCtx {
             is_staff: false,
             is_admin: false,
             sees_surveys: false,
+            sees_intake: false,
             path: "/".into(),
         }
     }

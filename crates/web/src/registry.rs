@@ -303,6 +303,9 @@ struct ItemPage {
     me: String,
     errors: FormErrors,
     notice: Option<String>,
+    /// The intake robot's reading, when it read the item.
+    intake: Option<ratusz_app::intake::IntakeDetail>,
+    unit_rows: Vec<UnitRow>,
 }
 
 #[derive(Deserialize, Default)]
@@ -310,6 +313,7 @@ struct ItemPage {
 pub struct ItemQuery {
     registered: String,
     assigned: String,
+    intake: String,
 }
 
 pub(crate) fn procedure_opts(t: &crate::i18n::Tr) -> Vec<Opt> {
@@ -351,7 +355,7 @@ async fn item_page_with(
         Err(r) => return Ok(r),
     };
     let tid = ctx.tenant.tenant_id.clone();
-    let (item, documents, assignments, units, staff, classes) = state
+    let (item, documents, assignments, units, staff, classes, intake) = state
         .app
         .blocking(move |a| {
             let item = a.incoming_item(&p, &id)?;
@@ -360,7 +364,8 @@ async fn item_page_with(
             let units = a.units(&tid)?;
             let staff = a.staff(&tid)?;
             let classes = a.file_classes(&tid)?;
-            Ok((item, docs, asg, units, staff, classes))
+            let intake = a.intake_detail(&p, &id)?;
+            Ok((item, docs, asg, units, staff, classes, intake))
         })
         .await
         .map_err(|e| ctx.fail(e))?;
@@ -430,9 +435,29 @@ async fn item_page_with(
             can_join,
             errors,
             notice,
+            intake,
+            unit_rows: units,
         },
         status,
     )
+}
+
+/// The item page again with errors from an action elsewhere (the intake decisions).
+pub(crate) async fn item_page_errors(
+    state: &AppState,
+    ctx: &Ctx,
+    id: String,
+    errors: FormErrors,
+) -> Result<Response, PageError> {
+    item_page_with(
+        state,
+        ctx,
+        id,
+        errors,
+        None,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
 }
 
 pub async fn item_page(
@@ -446,6 +471,8 @@ pub async fn item_page(
         Some(t.t("item-registered"))
     } else if !q.assigned.is_empty() {
         Some(t.t("item-assigned"))
+    } else if ["confirmed", "corrected", "undone"].contains(&q.intake.as_str()) {
+        Some(t.tk("intake-done", &q.intake))
     } else {
         None
     };

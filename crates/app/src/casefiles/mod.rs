@@ -93,6 +93,48 @@ pub(crate) fn draft_row(
     }
 }
 
+/// Withdraws a draft in the caller's transaction: its pending approval steps are cancelled,
+/// it is marked withdrawn and the case log records it (a person's withdrawal, and the intake
+/// robot's draft when its action is undone).
+pub(crate) fn withdraw_in(
+    conn: &mut Db,
+    actor: &crate::audit::Actor,
+    case_id: &str,
+    doc: &DocumentRow,
+    now: i64,
+) -> Result<(), AppError> {
+    for step in repo::steps(conn, &doc.tenant_id, &doc.id)? {
+        if step.status == repo::STEP_PENDING || step.status == repo::STEP_WAITING {
+            repo::set_step(
+                conn,
+                &doc.tenant_id,
+                &step.id,
+                repo::STEP_CANCELLED,
+                None,
+                None,
+            )?;
+        }
+    }
+    repo::set_status(
+        conn,
+        &doc.tenant_id,
+        &doc.id,
+        DocumentStatus::Withdrawn.as_str(),
+        now,
+    )?;
+    log::append(
+        conn,
+        &doc.tenant_id,
+        case_id,
+        actor,
+        "draft.withdrawn",
+        Some(&doc.id),
+        json!({"title": doc.title}),
+        now,
+    )?;
+    Ok(())
+}
+
 /// File name of a draft's text version.
 pub(crate) fn draft_file_name(title: &str, version: i32) -> String {
     let base: String = title
@@ -453,35 +495,7 @@ impl App {
                     "Only a draft that is not approved or sent can be withdrawn.",
                 ));
             }
-            for step in repo::steps(conn, &p.tenant_id, &doc.id)? {
-                if step.status == repo::STEP_PENDING || step.status == repo::STEP_WAITING {
-                    repo::set_step(
-                        conn,
-                        &p.tenant_id,
-                        &step.id,
-                        repo::STEP_CANCELLED,
-                        None,
-                        None,
-                    )?;
-                }
-            }
-            repo::set_status(
-                conn,
-                &p.tenant_id,
-                &doc.id,
-                DocumentStatus::Withdrawn.as_str(),
-                now,
-            )?;
-            log::append(
-                conn,
-                &p.tenant_id,
-                &case.id,
-                &p.actor(),
-                "draft.withdrawn",
-                Some(&doc.id),
-                json!({"title": doc.title}),
-                now,
-            )?;
+            withdraw_in(conn, &p.actor(), &case.id, &doc, now)?;
             record(
                 conn,
                 &p.tenant_id,

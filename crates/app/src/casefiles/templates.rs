@@ -115,22 +115,33 @@ impl App {
         addressee: (&str, &str),
     ) -> Result<BTreeMap<String, String>, AppError> {
         let case = self.case(p, case_id)?;
+        self.placeholder_values_for(&case, addressee)
+    }
+
+    /// The placeholder values of a case the caller already may see (the intake robot's own
+    /// case, right after opening it).
+    pub(crate) fn placeholder_values_for(
+        &self,
+        case: &ratusz_store::cases::CaseRow,
+        addressee: (&str, &str),
+    ) -> Result<BTreeMap<String, String>, AppError> {
+        let p_tenant = case.tenant_id.clone();
         let (tenant, unit, handler, item) = self.store.read(|c| {
-            let tenant = Some(ratusz_store::tenants::tenant(c, &p.tenant_id)?);
-            let unit = ratusz_store::tenants::unit(c, &p.tenant_id, &case.unit_id)?;
+            let tenant = Some(ratusz_store::tenants::tenant(c, &p_tenant)?);
+            let unit = ratusz_store::tenants::unit(c, &p_tenant, &case.unit_id)?;
             let handler = match &case.handler_id {
-                Some(h) => ratusz_store::accounts::user(c, &p.tenant_id, h)?,
+                Some(h) => ratusz_store::accounts::user(c, &p_tenant, h)?,
                 None => None,
             };
             let item = match &case.incoming_item_id {
-                Some(i) => ratusz_store::registry::incoming(c, &p.tenant_id, i)?,
+                Some(i) => ratusz_store::registry::incoming(c, &p_tenant, i)?,
                 None => None,
             };
             Ok::<_, AppError>((tenant, unit, handler, item))
         })?;
-        let parties = self.store.read(|c| {
-            Ok::<_, AppError>(ratusz_store::cases::parties(c, &p.tenant_id, &case.id)?)
-        })?;
+        let parties = self
+            .store
+            .read(|c| Ok::<_, AppError>(ratusz_store::cases::parties(c, &p_tenant, &case.id)?))?;
         let office = crate::tenants::office_of(tenant.as_ref());
         let today = self.clock.today_warsaw();
         let (name, address) = if addressee.0.trim().is_empty() {

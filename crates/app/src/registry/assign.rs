@@ -140,6 +140,50 @@ fn write_assignment(
     Ok(row)
 }
 
+/// Assigns an item in the caller's transaction (the registrar's form, the intake robot and the
+/// confirmation of its suggestion).
+pub(crate) fn assign_item_in(
+    conn: &mut Db,
+    p: &Principal,
+    item: &repo::IncomingItemRow,
+    input: &AssignInput,
+    now: i64,
+) -> Result<AssignmentRow, AppError> {
+    let a = validate(conn, &p.tenant_id, input)?;
+    require(p, Permission::AssignItems, Some(&a.unit_id))?;
+    let row = write_assignment(conn, p, ITEM, &item.id, &a, now)?;
+    repo::set_incoming_assignee(
+        conn,
+        &p.tenant_id,
+        &item.id,
+        &a.unit_id,
+        a.handler_id.as_deref(),
+    )?;
+    if let Some(case_id) = &item.case_id {
+        crate::cases::log::append(
+            conn,
+            &p.tenant_id,
+            case_id,
+            &p.actor(),
+            "item.assigned",
+            None,
+            json!({"item_ref": item.item_ref, "unit_id": a.unit_id, "handler_id": a.handler_id}),
+            now,
+        )?;
+    }
+    record(
+        conn,
+        &p.tenant_id,
+        &p.actor(),
+        "incoming.assigned",
+        ("incoming_item", Some(&item.id)),
+        json!({"unit_id": a.unit_id, "handler_id": a.handler_id, "manner": row.manner, "deadline": row.deadline}),
+        now,
+    )?;
+    repo::record_change(conn, &p.tenant_id, "item", &item.id, now)?;
+    Ok(row)
+}
+
 impl App {
     /// Assigns an incoming item (dekretacja) to a unit and optionally a handler.
     pub fn assign_item(
@@ -151,38 +195,8 @@ impl App {
         let item = self.incoming_item(p, item_id)?;
         let now = self.now_ts();
         self.store.write(|conn| {
-            let a = validate(conn, &p.tenant_id, input)?;
-            require(p, Permission::AssignItems, Some(&a.unit_id))?;
-            let row = write_assignment(conn, p, ITEM, &item.id, &a, now)?;
-            repo::set_incoming_assignee(
-                conn,
-                &p.tenant_id,
-                &item.id,
-                &a.unit_id,
-                a.handler_id.as_deref(),
-            )?;
-            if let Some(case_id) = &item.case_id {
-                crate::cases::log::append(
-                    conn,
-                    &p.tenant_id,
-                    case_id,
-                    &p.actor(),
-                    "item.assigned",
-                    None,
-                    json!({"item_ref": item.item_ref, "unit_id": a.unit_id, "handler_id": a.handler_id}),
-                    now,
-                )?;
-            }
-            record(
-                conn,
-                &p.tenant_id,
-                &p.actor(),
-                "incoming.assigned",
-                ("incoming_item", Some(&item.id)),
-                json!({"unit_id": a.unit_id, "handler_id": a.handler_id, "manner": row.manner, "deadline": row.deadline}),
-                now,
-            )?;
-            repo::record_change(conn, &p.tenant_id, "item", &item.id, now)?;
+            let row = assign_item_in(conn, p, &item, input, now)?;
+            crate::intake::decide::on_human_assignment(conn, p, &item.id, &row.unit_id, now)?;
             Ok(row)
         })
     }

@@ -201,6 +201,20 @@ impl App {
         input: &IncomingInput,
         uploads: Vec<Upload>,
     ) -> Result<IncomingItemRow, AppError> {
+        self.register_incoming_with(p, input, uploads, |conn, row, now| {
+            crate::intake::enqueue_reading(conn, row, crate::intake::SOURCE_DESK, now)
+        })
+    }
+
+    /// Registers an item and runs `also` in the same transaction (a channel records what it
+    /// registered, the intake robot is asked to read it).
+    pub(crate) fn register_incoming_with(
+        &self,
+        p: &Principal,
+        input: &IncomingInput,
+        uploads: Vec<Upload>,
+        also: impl FnOnce(&mut Db, &IncomingItemRow, i64) -> Result<(), AppError>,
+    ) -> Result<IncomingItemRow, AppError> {
         // Unit staff may register what reaches them directly (e.g. at a USC desk).
         super::require_anywhere(p, Permission::RegisterItems)?;
         let today = self.clock.today_warsaw();
@@ -256,6 +270,7 @@ impl App {
                 now,
             )?;
             repo::record_change(conn, &tenant, "item", &row.id, now)?;
+            also(conn, &row, now)?;
             Ok::<_, AppError>(row)
         })?;
         self.search_nudge();

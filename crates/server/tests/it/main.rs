@@ -13,6 +13,7 @@ mod cli;
 mod durability;
 mod eservices;
 mod fuzz;
+mod intake;
 mod isolation;
 mod jobs;
 mod portal;

@@ -1,5 +1,8 @@
-//! AI intake in `/api/v1/intake`: for now, the facts Ratusz reads from a letter's text
-//! (`ratusz_core::intake::facts`), for the registry desk's tools and scanners' software.
+//! AI intake on the web: the facts API (`/api/v1/intake/facts`, the facts Ratusz reads from
+//! a letter's text, for the registry desk's tools and scanners' software) and the staff
+//! panel's queue, decisions and rules ([`panel`]).
+
+pub mod panel;
 
 use axum::Json;
 use axum::response::{IntoResponse, Response};

@@ -1,0 +1,611 @@
+//! The AI intake end to end, with the real `pdftoppm` and `tesseract`: a scanned letter dropped
+//! into the watched folder becomes an incoming item with its text, routed to the environment
+//! unit (GK in the demo) with the reasons, the sender and PESEL read out, a case opened and a
+//! confirmation of receipt drafted for approval; a letter citing a case sign joins that case;
+//! the same file twice registers once; the robot's action is undone in one step; a broken file
+//! ends as "needs manual reading" without blocking the queue.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use crate::both_engines;
+use crate::support::*;
+use ratusz_app::intake::folder::WatchedFolder;
+
+const REGISTRAR: &str = "kancelaria@przykladowo.gov.pl";
+
+/// A valid PESEL (checksum and date) used only in tests.
+const PESEL: &str = "44051401359";
+
+fn folder_server(engine: Engine) -> (TestServer, WatchedFolder) {
+    let dir = std::env::temp_dir().join(format!("ratusz-skaner-{}", uuid::Uuid::now_v7()));
+    std::fs::create_dir_all(&dir).expect("folder");
+    let w = WatchedFolder {
+        dir: dir.clone(),
+        tenant: "przykladowo".into(),
+    };
+    let w2 = w.clone();
+    let s = TestServer::start_custom(engine, ratusz_web::WebConfig::default(), move |st| {
+        st.watched_folder = Some(w2);
+    });
+    (s, w)
+}
+
+/// Renders a resident's letter as a born-digital PDF with the crate's own letter renderer.
+fn letter_pdf(sender: &[&str], title: &str, body: &str) -> Vec<u8> {
+    let fonts = ratusz_documents::Fonts::system().expect("fonts (fonts-dejavu-core)");
+    ratusz_documents::render_letter(
+        &fonts,
+        &ratusz_documents::LetterPdf {
+            office_lines: sender.iter().map(|s| (*s).to_owned()).collect(),
+            place_and_date: "Przykładowo, 16 listopada 2026 r.".into(),
+            sign: String::new(),
+            addressee_lines: vec![
+                "Urząd Gminy Przykładowo".into(),
+                "ul. Rynek 1".into(),
+                "12-345 Przykładowo".into(),
+            ],
+            title: title.into(),
+            body: body.into(),
+            signature_lines: vec![sender[0].to_owned()],
+            footer_lines: vec![],
+            metadata_title: title.into(),
+        },
+    )
+    .expect("render")
+}
+
+/// Scans a PDF the way a scanner would: rasterised (real `pdftoppm`), grey, no text layer.
+fn scan(pdf: &[u8], dir: &Path) -> Vec<u8> {
+    let src = dir.join("source.pdf");
+    std::fs::write(&src, pdf).expect("write");
+    let out = dir.join("page");
+    let st = std::process::Command::new("pdftoppm")
+        .args(["-r", "200", "-gray", "-singlefile"])
+        .arg(&src)
+        .arg(&out)
+        .status()
+        .expect("pdftoppm (poppler-utils) must be installed: scripts/install-deps.sh");
+    assert!(st.success());
+    let pgm = std::fs::read(out.with_extension("pgm")).expect("pgm");
+    let page = ratusz_documents::GrayImage::from_pgm(&pgm).expect("page image");
+    let pdf = ratusz_documents::render_scan_pdf(&[page], 200.0).expect("scan pdf");
+    // The scan has no text layer: pdftotext finds nothing in it.
+    let scanned = dir.join("scanned.pdf");
+    std::fs::write(&scanned, &pdf).expect("write");
+    let text = std::process::Command::new("pdftotext")
+        .arg(&scanned)
+        .arg("-")
+        .output()
+        .expect("pdftotext");
+    assert!(text.status.success(), "our image-only PDF must be valid");
+    assert!(
+        String::from_utf8_lossy(&text.stdout).trim().is_empty(),
+        "a scan has no text layer"
+    );
+    pdf
+}
+
+fn drop_file(w: &WatchedFolder, name: &str, bytes: &[u8]) -> PathBuf {
+    let path = w.dir.join(name);
+    std::fs::write(&path, bytes).expect("drop");
+    path
+}
+
+fn item_of(s: &TestServer, id: &str) -> ratusz_app::store::registry::IncomingItemRow {
+    s.app
+        .store
+        .read(|c| ratusz_app::store::registry::incoming(c, &s.demo_tenant, id))
+        .expect("read")
+        .expect("item")
+}
+
+fn intake_of(s: &TestServer, id: &str) -> ratusz_app::store::intake::IntakeRow {
+    s.app
+        .store
+        .read(|c| ratusz_app::store::intake::intake(c, &s.demo_tenant, id))
+        .expect("read")
+        .expect("intake row")
+}
+
+fn gk(s: &TestServer) -> String {
+    s.app
+        .units(&s.demo_tenant)
+        .expect("units")
+        .into_iter()
+        .find(|u| u.symbol == "GK")
+        .expect("GK")
+        .id
+}
+
+const TREE_LETTER: &str = "Zwracam się z wnioskiem o wydanie zezwolenia na usunięcie drzewa \
+    gatunku lipa drobnolistna o obwodzie pnia 180 cm, rosnącego na mojej działce nr 123/4 \
+    przy ul. Polnej 5. Drzewo jest chore i pochylone nad budynkiem mieszkalnym.\n\n\
+    PESEL wnioskodawcy: 44051401359.\nTelefon: 601 234 567.";
+
+both_engines!(
+    a_scanned_letter_dropped_into_the_folder_is_read_routed_and_drafted,
+    |engine| {
+        let (s, w) = folder_server(engine);
+        let work = w
+            .dir
+            .join("..")
+            .join(format!("ratusz-scan-{}", uuid::Uuid::now_v7()));
+        std::fs::create_dir_all(&work).expect("work dir");
+        let pdf = letter_pdf(
+            &["Jan Kowalski", "ul. Polna 5", "12-345 Przykładowo"],
+            "Wniosek o wydanie zezwolenia na usunięcie drzewa",
+            TREE_LETTER,
+        );
+        let scanned = scan(&pdf, &work);
+        drop_file(&w, "skan-0001.pdf", &scanned);
+
+        let pass = s.app.scan_folder(&w, Duration::ZERO).expect("scan folder");
+        assert_eq!(pass.registered.len(), 1, "{pass:?}");
+        assert!(w.dir.join("przyjete").join("skan-0001.pdf").exists());
+        let id = pass.registered[0].clone();
+        assert_eq!(intake_of(&s, &id).status, "reading");
+        s.app.drain_jobs("test").expect("jobs");
+
+        let row = intake_of(&s, &id);
+        let item = item_of(&s, &id);
+        // Text from OCR, stored and searchable.
+        let texts = s
+            .app
+            .store
+            .read(|c| ratusz_app::store::intake::texts_of_item(c, &s.demo_tenant, &id))
+            .expect("texts");
+        assert_eq!(texts.len(), 1);
+        assert_eq!(texts[0].method, "ocr");
+        assert!(texts[0].problem.is_none(), "{:?}", texts[0].problem_detail);
+        let confidence = texts[0].ocr_confidence.expect("OCR confidence");
+        assert!((50..=100).contains(&confidence), "percent: {confidence}");
+        let body = texts[0].body.to_lowercase();
+        assert!(body.contains("usunięcie drzewa"), "OCR text: {body}");
+        // Routed to the environment unit by itself, with the reason.
+        assert_eq!(row.status, "assigned", "{}", row.suggestions);
+        assert_eq!(item.unit_id.as_deref(), Some(gk(&s).as_str()));
+        assert!(
+            row.suggestions.contains("Usunięcie drzew"),
+            "{}",
+            row.suggestions
+        );
+        // Sender, PESEL and the heading read out and prefilled.
+        assert_eq!(
+            item.sender_name, "Jan Kowalski",
+            "OCR text: {}",
+            texts[0].body
+        );
+        assert!(
+            item.sender_address.contains("Polna 5"),
+            "{}",
+            item.sender_address
+        );
+        assert_eq!(item.kind, "application");
+        assert!(
+            item.title.starts_with("Wniosek o wydanie zezwolenia"),
+            "{}",
+            item.title
+        );
+        assert!(row.facts.contains(PESEL), "{}", row.facts);
+        // The case is opened under the tree-felling class with a draft awaiting approval.
+        let case_id = item.case_id.clone().expect("the robot opened a case");
+        let case = s
+            .app
+            .store
+            .read(|c| ratusz_app::store::cases::get(c, &s.demo_tenant, &case_id))
+            .expect("read")
+            .expect("case");
+        assert_eq!(case.class_symbol, "6131");
+        assert!(case.sign.starts_with("GK.6131."), "{}", case.sign);
+        let draft_id = row.draft_document_id.clone().expect("a draft");
+        let draft = s
+            .app
+            .store
+            .read(|c| ratusz_app::store::casefiles::get(c, &s.demo_tenant, &draft_id))
+            .expect("read")
+            .expect("draft");
+        assert_eq!(draft.status, "draft");
+        assert_eq!(draft.case_id.as_deref(), Some(case_id.as_str()));
+        assert_eq!(draft.title, "Potwierdzenie wpływu wniosku");
+        let generated = s
+            .app
+            .store
+            .read(|c| {
+                ratusz_app::store::intake::generated_among(
+                    c,
+                    &s.demo_tenant,
+                    std::slice::from_ref(&draft_id),
+                )
+            })
+            .expect("read");
+        assert_eq!(generated.len(), 1, "the draft is marked as the robot's");
+
+        // The registrar sees it all on the item's page and in the queue.
+        let desk = s.staff(REGISTRAR);
+        let page = desk.get(&format!("/panel/incoming/{id}"));
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains("Odczyt robota wpływu"), "{}", page.body);
+        assert!(page.body.contains("przydzielone automatycznie"));
+        assert!(page.body.contains("Usunięcie drzew"));
+        assert!(page.body.contains(PESEL));
+        // The text read by OCR is searchable ("drobnolistna" is only in the scan's text).
+        let found = desk.get("/panel/search?q=drobnolistna");
+        assert!(
+            found.body.contains(&format!("/panel/incoming/{id}")),
+            "{}",
+            found.body
+        );
+        let queue = desk.get("/panel/intake");
+        assert_eq!(queue.status, 200);
+        assert!(queue.body.contains(&item.item_ref), "{}", queue.body);
+
+        // The same scan dropped again registers nothing new.
+        drop_file(&w, "skan-0001-ponownie.pdf", &scanned);
+        let again = s.app.scan_folder(&w, Duration::ZERO).expect("scan folder");
+        assert_eq!(again.registered.len(), 0, "{again:?}");
+        assert_eq!(again.already_registered, 1);
+
+        // A letter citing the case joins it, and its handler is told.
+        let reply = format!(
+            "Anna Nowak\nul. Lipowa 7\n12-345 Przykładowo\n\nDotyczy: znak sprawy {}\n\nW uzupełnieniu wniosku przesyłam zdjęcia drzewa i mapę działki.\n",
+            case.sign
+        );
+        drop_file(&w, "uzupelnienie.txt", reply.as_bytes());
+        let pass = s.app.scan_folder(&w, Duration::ZERO).expect("scan folder");
+        assert_eq!(pass.registered.len(), 1, "{pass:?}");
+        s.app.drain_jobs("test").expect("jobs");
+        let second = item_of(&s, &pass.registered[0]);
+        assert_eq!(second.case_id.as_deref(), Some(case_id.as_str()));
+        let outbox = s.app.outbox(&s.demo_tenant, 50).expect("outbox");
+        assert!(
+            outbox
+                .iter()
+                .any(|m| m.subject == format!("Nowe pismo w sprawie {}", case.sign)),
+            "the handler is told"
+        );
+
+        // Undo in one action: the case closes as opened by mistake, the item returns to the queue.
+        let r = desk.submit("/panel/intake", &format!("/panel/intake/{id}/undo"), &[]);
+        assert_eq!(r.status, 303, "{}", r.body);
+        let row = intake_of(&s, &id);
+        assert_eq!(row.status, "suggested");
+        let item = item_of(&s, &id);
+        assert_eq!(item.case_id, None);
+        assert_eq!(item.unit_id, None);
+        let case = s
+            .app
+            .store
+            .read(|c| ratusz_app::store::cases::get(c, &s.demo_tenant, &case_id))
+            .expect("read")
+            .expect("case");
+        assert_eq!(case.status, "closed");
+        // Confirming the suggestion afterwards assigns it again, by a person.
+        let r = desk.submit(
+            &format!("/panel/incoming/{id}"),
+            &format!("/panel/intake/{id}/confirm"),
+            &[("back", "item")],
+        );
+        assert_eq!(r.status, 303, "{}", r.body);
+        assert_eq!(intake_of(&s, &id).status, "confirmed");
+        assert_eq!(item_of(&s, &id).unit_id.as_deref(), Some(gk(&s).as_str()));
+        let _ = std::fs::remove_dir_all(&work);
+        let _ = std::fs::remove_dir_all(&w.dir);
+    }
+);
+
+both_engines!(
+    a_broken_file_needs_manual_reading_and_does_not_block_the_queue,
+    |engine| {
+        let (s, w) = folder_server(engine);
+        drop_file(
+            &w,
+            "a-uszkodzony.pdf",
+            b"%PDF-1.7\n1 0 obj << /Type /Catalog broken",
+        );
+        drop_file(
+            &w,
+            "b-podatek.txt",
+            "Jan Kowalski\nul. Polna 5\n12-345 Przykładowo\n\nWniosek o rozłożenie podatku od nieruchomości na raty.\n"
+                .as_bytes(),
+        );
+        drop_file(&w, "c-obraz.exe", b"MZ\x90\x00not a document");
+        let pass = s.app.scan_folder(&w, Duration::ZERO).expect("scan folder");
+        assert_eq!(pass.registered.len(), 2, "{pass:?}");
+        assert_eq!(pass.refused.len(), 1, "{pass:?}");
+        assert!(w.dir.join("odrzucone").join("c-obraz.exe.txt").exists());
+        s.app.drain_jobs("test").expect("jobs");
+        let broken = intake_of(&s, &pass.registered[0]);
+        assert_eq!(broken.status, "manual", "{}", broken.suggestions);
+        assert!(broken.problem.is_some());
+        assert!(!broken.problem_detail.is_empty());
+        let tax = intake_of(&s, &pass.registered[1]);
+        assert_ne!(
+            tax.status, "reading",
+            "the queue went on after the broken file"
+        );
+        assert!(tax.suggestions.contains("Podatki"), "{}", tax.suggestions);
+        let _ = std::fs::remove_dir_all(&w.dir);
+    }
+);
+
+/// The private Dovecot scripts/test.sh starts: `host:port:user:password`.
+fn env_imap() -> Option<(String, u16, String, String)> {
+    let v = match std::env::var("RATUSZ_TEST_IMAP")
+        .ok()
+        .filter(|v| !v.is_empty())
+    {
+        Some(v) => v,
+        None if std::env::var("CI").is_ok_and(|v| v == "true") => panic!(
+            "RATUSZ_TEST_IMAP is not set: scripts/test.sh starts a private Dovecot and sets it; \
+             run the tests through scripts/test.sh"
+        ),
+        None => {
+            eprintln!("RATUSZ_TEST_IMAP not set: IMAP test not run (scripts/test.sh sets it)");
+            return None;
+        }
+    };
+    let mut it = v.splitn(4, ':');
+    let host = it.next()?.to_owned();
+    let port = it.next()?.parse().ok()?;
+    Some((host, port, it.next()?.to_owned(), it.next()?.to_owned()))
+}
+
+/// A MIME message with a text body and attachments (name, media type, bytes).
+fn mime(id: &str, subject: &str, body: &str, files: &[(&str, &str, Vec<u8>)]) -> Vec<u8> {
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let mut m = format!(
+        "From: \"Jan Kowalski\" <jan.kowalski@example.pl>\r\nTo: urzad@przykladowo.gov.pl\r\n\
+         Message-ID: <{id}>\r\nSubject: {subject}\r\nDate: Mon, 23 Nov 2026 10:00:00 +0100\r\n\
+         MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"GRANICA\"\r\n\r\n\
+         --GRANICA\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n{body}\r\n"
+    )
+    .into_bytes();
+    for (name, media, bytes) in files {
+        m.extend_from_slice(
+            format!(
+                "--GRANICA\r\nContent-Type: {media}; name=\"{name}\"\r\nContent-Disposition: attachment; filename=\"{name}\"\r\nContent-Transfer-Encoding: base64\r\n\r\n{}\r\n",
+                b64.encode(bytes)
+            )
+            .as_bytes(),
+        );
+    }
+    m.extend_from_slice(b"--GRANICA--\r\n");
+    m
+}
+
+both_engines!(
+    messages_in_the_office_mailbox_register_once_with_their_attachments,
+    |engine| {
+        let Some((host, port, user, password)) = env_imap() else {
+            return;
+        };
+        // A mailbox folder of this test's own, so parallel tests do not see each other's mail.
+        let folder = format!("test-{}", uuid::Uuid::now_v7().simple());
+        let tcp = std::net::TcpStream::connect((host.as_str(), port)).expect("dovecot");
+        let mut client = imap::Client::new(tcp);
+        client.read_greeting().expect("greeting");
+        let mut session = client
+            .login(&user, &password)
+            .map_err(|(e, _)| e)
+            .expect("login");
+        session.create(&folder).expect("create folder");
+        let letter = letter_pdf(
+            &["Jan Kowalski", "ul. Polna 5", "12-345 Przykładowo"],
+            "Skarga na hałas",
+            "Skarżę się na hałas z warsztatu przy ul. Polnej 7 w godzinach nocnych.",
+        );
+        let complaint = mime(
+            "skarga-1@example.pl",
+            "Skarga na hałas nocą",
+            "Dzień dobry,\r\nw załączeniu skarga na hałas z warsztatu.\r\nJan Kowalski",
+            &[
+                ("skarga.pdf", "application/pdf", letter),
+                (
+                    "program.exe",
+                    "application/octet-stream",
+                    b"MZ\x90\x00binary".to_vec(),
+                ),
+            ],
+        );
+        let many: Vec<(String, Vec<u8>)> = (1..=55)
+            .map(|n| {
+                (
+                    format!("zalacznik-{n:02}.txt"),
+                    format!("Załącznik numer {n}.").into_bytes(),
+                )
+            })
+            .collect();
+        let many_refs: Vec<(&str, &str, Vec<u8>)> = many
+            .iter()
+            .map(|(n, b)| (n.as_str(), "text/plain", b.clone()))
+            .collect();
+        let petition = mime(
+            "petycja-55@example.pl",
+            "Petycja z podpisami",
+            "Petycja w sprawie oświetlenia ulicy Lipowej, z listami podpisów w załącznikach.",
+            &many_refs,
+        );
+        session.append(&folder, &complaint).expect("append");
+        session.append(&folder, &petition).expect("append");
+        let _ = session.logout();
+
+        let s = TestServer::start(engine);
+        let mailbox = ratusz_app::intake::mailbox::Mailbox {
+            host,
+            port,
+            security: "none".into(),
+            username: user,
+            password,
+            mailbox: folder,
+            tenant: "przykladowo".into(),
+        };
+        let pass = s.app.read_mailbox(&mailbox).expect("read mailbox");
+        assert_eq!(pass.registered.len(), 2, "{pass:?}");
+        s.app.drain_jobs("test").expect("jobs");
+
+        let first = item_of(&s, &pass.registered[0]);
+        assert_eq!(first.channel, "email");
+        assert_eq!(first.sender_name, "Jan Kowalski");
+        assert_eq!(first.sender_address, "jan.kowalski@example.pl");
+        assert_eq!(first.title, "Skarga na hałas nocą");
+        assert!(first.notes.contains("program.exe"), "{}", first.notes);
+        let docs = s
+            .app
+            .store
+            .read(|c| ratusz_app::store::casefiles::of_item(c, &s.demo_tenant, &first.id))
+            .expect("docs");
+        assert_eq!(docs.len(), 2, "the message and the PDF, not the program");
+        let reading = intake_of(&s, &first.id);
+        assert_ne!(reading.status, "reading");
+        assert!(
+            reading.suggestions.contains("complaint"),
+            "{}",
+            reading.suggestions
+        );
+        let texts = s
+            .app
+            .store
+            .read(|c| ratusz_app::store::intake::texts_of_item(c, &s.demo_tenant, &first.id))
+            .expect("texts");
+        assert!(
+            texts
+                .iter()
+                .any(|t| t.method == "email" && t.body.contains("warsztatu"))
+        );
+        assert!(
+            texts
+                .iter()
+                .any(|t| t.method == "pdf_text" && t.body.contains("Polnej 7"))
+        );
+
+        // Fifty-five attachments: fifty kept, the rest named in the notes; the queue went on.
+        let second = item_of(&s, &pass.registered[1]);
+        let docs = s
+            .app
+            .store
+            .read(|c| ratusz_app::store::casefiles::of_item(c, &s.demo_tenant, &second.id))
+            .expect("docs");
+        assert_eq!(docs.len(), 51);
+        assert!(
+            second
+                .notes
+                .contains("ma 55 załączników, pobrano pierwsze 50"),
+            "{}",
+            second.notes
+        );
+        assert_ne!(intake_of(&s, &second.id).status, "reading");
+
+        // Reading the mailbox again registers nothing new.
+        let again = s.app.read_mailbox(&mailbox).expect("read mailbox");
+        assert_eq!(again.registered.len(), 0);
+        assert_eq!(again.already_registered, 2);
+    }
+);
+
+both_engines!(
+    the_model_learns_from_the_registrars_assignments_and_votes_with_reasons,
+    |engine| {
+        let s = TestServer::start(engine);
+        let token = s.token(&s.demo_tenant, REGISTRAR, &["write"]);
+        let p = s
+            .app
+            .authenticate_token(&token)
+            .expect("auth")
+            .expect("principal");
+        let units = s.app.units(&s.demo_tenant).expect("units");
+        let unit = |sym: &str| {
+            units
+                .iter()
+                .find(|u| u.symbol == sym)
+                .expect("unit")
+                .id
+                .clone()
+        };
+        let (usc, or) = (unit("USC"), unit("OR"));
+        // Too little history: no model, and the robot says so.
+        assert!(
+            s.app
+                .train_intake_model(&s.demo_tenant, &ratusz_app::audit::Actor::cli())
+                .expect("train")
+                .is_none()
+        );
+        let topics = [
+            (&usc, "Wniosek o wydanie odpisu aktu urodzenia syna"),
+            (&usc, "Prośba o odpis zupełny aktu małżeństwa rodziców"),
+            (&usc, "Zgłoszenie urodzenia dziecka w szpitalu"),
+            (&or, "Zapytanie o godziny pracy urzędu i dyżury sekretarza"),
+            (
+                &or,
+                "Prośba o udostępnienie sali narad na zebranie sołectwa",
+            ),
+            (
+                &or,
+                "Zaproszenie wójta na jubileusz koła gospodyń wiejskich",
+            ),
+        ];
+        for round in 0..5 {
+            for (unit_id, title) in &topics {
+                let item = s
+                    .app
+                    .register_incoming(
+                        &p,
+                        &ratusz_app::registry::incoming::IncomingInput {
+                            channel: "paper".into(),
+                            kind: "letter".into(),
+                            title: format!("{title} ({round})"),
+                            sender_name: "Jan Kowalski".into(),
+                            ..Default::default()
+                        },
+                        vec![],
+                    )
+                    .expect("register");
+                s.app
+                    .assign_item(
+                        &p,
+                        &item.id,
+                        &ratusz_app::registry::assign::AssignInput {
+                            unit_id: (*unit_id).clone(),
+                            ..Default::default()
+                        },
+                    )
+                    .expect("assign");
+            }
+        }
+        let trained = s
+            .app
+            .train_intake_model(&s.demo_tenant, &ratusz_app::audit::Actor::cli())
+            .expect("train")
+            .expect("a model");
+        assert_eq!(trained.version, 1);
+        assert!(trained.examples >= 30, "{trained:?}");
+        assert_eq!(trained.labels, 2);
+        // The model now routes a new letter about a birth certificate to the USC.
+        let s1 = s
+            .app
+            .suggest(&s.demo_tenant, "Proszę o odpis aktu urodzenia")
+            .expect("suggest");
+        let u = s1.unit.expect("a unit suggestion");
+        assert_eq!(u.value, usc);
+        assert!(
+            u.reasons
+                .iter()
+                .any(|r| r.source == ratusz_core::intake::route::Source::Model
+                    && !r.evidence.is_empty()),
+            "{:?}",
+            u.reasons
+        );
+        // A second training is a new version; the admin sees both.
+        let again = s
+            .app
+            .train_intake_model(&s.demo_tenant, &ratusz_app::audit::Actor::cli())
+            .expect("train")
+            .expect("a model");
+        assert_eq!(again.version, 2);
+        let admin = s.staff("admin@przykladowo.gov.pl");
+        let page = admin.get("/panel/admin/intake");
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains("Makro-F1"), "{}", page.body);
+    }
+);

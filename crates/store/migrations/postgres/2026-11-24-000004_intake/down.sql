@@ -1,0 +1,9 @@
+DROP TABLE generated_documents;
+DROP TABLE intake_models;
+DROP INDEX intake_rules_tenant;
+DROP TABLE intake_rules;
+DROP TABLE intake_sources;
+DROP INDEX intake_items_sha;
+DROP INDEX intake_items_queue;
+DROP TABLE intake_items;
+DROP TABLE document_texts;
