@@ -62,6 +62,7 @@ export const staffPages = [
   { path: '/panel/incoming/00000000-0000-7000-8000-000000000000', label: 'panel: nieznana przesyłka', status: 404 },
   { path: '/panel/admin/services', label: 'panel: e-usługi' },
   { path: '/panel/admin/accessibility', label: 'panel: deklaracja dostępności' },
+  { path: '/panel/admin/intake', label: 'panel: robot wpływu (reguły, model)' },
   { path: '/panel/surveys', label: 'panel: ocena obsługi' },
   { path: '/account', label: 'moje konto' },
   { path: '/account/password', label: 'zmiana hasła' },

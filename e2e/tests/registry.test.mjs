@@ -249,6 +249,11 @@ test('1. the registry office registers a paper letter with a scan and assigns it
   const row = page.getByRole('row').filter({ hasText: ref });
   assert.match(await row.textContent(), new RegExp(escapeRe(t('item-state-assigned'))), 'the register shows the item as assigned');
   await checkA11y(page, 'rejestr wpływów (filtr)');
+
+  // The intake robot's queue (it reads every registered item) passes axe too.
+  await page.goto('/panel/intake');
+  await expectPath(page, '/panel/intake', 'the intake queue');
+  await checkA11y(page, 'kolejka wpływu');
 });
 
 test('2. the GK clerk opens a case from the letter, drafts a reply and sends it for approval', { timeout: TEST_TIMEOUT_MS }, async () => {
