@@ -247,7 +247,7 @@ impl App {
 }
 
 /// Letter templates of the demo office: (name, document kind, title, body).
-pub const DEMO_TEMPLATES: [(&str, &str, &str, &str); 5] = [
+pub const DEMO_TEMPLATES: [(&str, &str, &str, &str); 9] = [
     (
         "Potwierdzenie wpływu",
         "letter",
@@ -278,10 +278,34 @@ pub const DEMO_TEMPLATES: [(&str, &str, &str, &str); 5] = [
         "Zaświadczenie",
         "Na podstawie art. 217 Kodeksu postępowania administracyjnego, na wniosek {{adresat}} z dnia {{data_wplywu}}, zaświadcza się, że [treść zaświadczenia].\n\nZaświadczenie wydaje się w celu [cel].",
     ),
+    (
+        "Wezwanie do usunięcia braków",
+        "deficiency_notice",
+        "Wezwanie do usunięcia braków wniosku",
+        "Na podstawie art. 64 § 2 Kodeksu postępowania administracyjnego wzywam do usunięcia braków wniosku z dnia {{data_wplywu}} w sprawie: {{tytul_sprawy}} (znak {{znak_sprawy}}), w terminie 7 dni od dnia doręczenia niniejszego wezwania, przez uzupełnienie:\n\n{{braki}}\n\nPouczenie: nieusunięcie braków w wyznaczonym terminie spowoduje pozostawienie wniosku bez rozpoznania (art. 64 § 2 KPA). Do czasu usunięcia braków bieg terminu załatwienia sprawy nie rozpoczyna się.\n\nZ poważaniem",
+    ),
+    (
+        "Przekazanie według właściwości",
+        "letter",
+        "Przekazanie podania według właściwości",
+        "Na podstawie art. 65 § 1 Kodeksu postępowania administracyjnego przekazuję według właściwości podanie {{wnoszacy}}, które wpłynęło do {{urzad}} {{data_wplywu}}, w sprawie: {{tytul_sprawy}}. Sprawa nie należy do właściwości gminy.\n\nPodanie wniesione do organu niewłaściwego przed upływem terminu uważa się za wniesione z zachowaniem terminu (art. 65 § 2 KPA).\n\nZałącznik: podanie wraz z załącznikami.\n\nDo wiadomości: {{wnoszacy}}.\n\nZ poważaniem",
+    ),
+    (
+        "Zawiadomienie o przekazaniu podania",
+        "letter",
+        "Zawiadomienie o przekazaniu podania według właściwości",
+        "Szanowni Państwo,\n\nna podstawie art. 65 § 1 Kodeksu postępowania administracyjnego zawiadamiam, że Państwa podanie z dnia {{data_wplywu}} w sprawie: {{tytul_sprawy}} zostało przekazane według właściwości do: {{organ_wlasciwy}}, {{adres_organu}}, ponieważ sprawa nie należy do właściwości gminy. Dalszą korespondencję w tej sprawie prosimy kierować do tego organu.\n\nZ poważaniem",
+    ),
+    (
+        "Zawiadomienie o zwłoce",
+        "delay_notice",
+        "Zawiadomienie o niezałatwieniu sprawy w terminie",
+        "Na podstawie art. 36 § 1 Kodeksu postępowania administracyjnego zawiadamiam, że sprawa: {{tytul_sprawy}} (znak {{znak_sprawy}}) nie zostanie załatwiona w terminie do {{termin}}.\n\nPrzyczyna zwłoki: {{przyczyna_zwloki}}\n\nNowy termin załatwienia sprawy: {{nowy_termin}}.\n\nPouczenie: na niezałatwienie sprawy w terminie stronie przysługuje ponaglenie (art. 37 § 1 KPA), wnoszone za pośrednictwem organu prowadzącego postępowanie.\n\nZ poważaniem",
+    ),
 ];
 
 /// Routing rules of the demo office: (name, match kind, pattern, unit symbol, class, procedure,
-/// item kind, weight %).
+/// item kind, weight %, competent authority (name, address), required elements).
 type DemoRule = (
     &'static str,
     &'static str,
@@ -291,9 +315,18 @@ type DemoRule = (
     Option<&'static str>,
     Option<&'static str>,
     i32,
+    Option<(&'static str, &'static str)>,
+    &'static str,
 );
 
-const DEMO_RULES: [DemoRule; 5] = [
+/// What an application to remove a tree must state (ustawa o ochronie przyrody, art. 83b
+/// ust. 1), as words the robot looks for.
+const TREE_REQUIRED: &str = "nazwa gatunku drzewa: gatunk*, lip*, dąb, dęb*, brzoz*, klon*, sosn*, świerk*, topol*, wierzb*, jesion*, kasztanowc*, orzech*, jabło*, grusz*, czereśni*, wiśni*\n\
+obwód pnia drzewa mierzony na wysokości 130 cm: obwod*, obwód\n\
+miejsce, w którym rośnie drzewo (numer działki, rysunek albo mapa): dział*, rysun*, map*, szkic*\n\
+przyczyna usunięcia drzewa: przyczyn*, chor*, zagraż*, zagroż*, obumar*, posusz*, budow*, uszkodz*, pochylon*";
+
+const DEMO_RULES: [DemoRule; 6] = [
     (
         "Usunięcie drzew",
         "fuzzy",
@@ -303,6 +336,8 @@ const DEMO_RULES: [DemoRule; 5] = [
         Some("administrative"),
         Some("application"),
         90,
+        None,
+        TREE_REQUIRED,
     ),
     (
         "Wycinka drzew",
@@ -313,6 +348,8 @@ const DEMO_RULES: [DemoRule; 5] = [
         Some("administrative"),
         Some("application"),
         90,
+        None,
+        TREE_REQUIRED,
     ),
     (
         "Zajęcie pasa drogowego",
@@ -323,6 +360,8 @@ const DEMO_RULES: [DemoRule; 5] = [
         Some("administrative"),
         Some("application"),
         85,
+        None,
+        "",
     ),
     (
         "Podatki i opłaty lokalne",
@@ -333,6 +372,8 @@ const DEMO_RULES: [DemoRule; 5] = [
         None,
         None,
         70,
+        None,
+        "",
     ),
     (
         "Akty stanu cywilnego",
@@ -343,6 +384,23 @@ const DEMO_RULES: [DemoRule; 5] = [
         None,
         None,
         70,
+        None,
+        "",
+    ),
+    (
+        "Prawo jazdy i rejestracja pojazdów (starosta)",
+        "regex",
+        r"praw[oa] jazdy|rejestracj\w* (pojazdu|samochodu|motocykla)",
+        "OR",
+        Some("03"),
+        Some("other"),
+        Some("application"),
+        95,
+        Some((
+            "Starosta Przykładowski",
+            "Starostwo Powiatowe w Przykładowie, Wydział Komunikacji\nul. Powiatowa 1\n12-345 Przykładowo",
+        )),
+        "",
     ),
 ];
 
@@ -355,7 +413,19 @@ impl App {
             if !ratusz_store::intake::rules(conn, tenant_id)?.is_empty() {
                 return Ok(());
             }
-            for (name, kind, pattern, unit, class, procedure, item_kind, weight) in DEMO_RULES {
+            for (
+                name,
+                kind,
+                pattern,
+                unit,
+                class,
+                procedure,
+                item_kind,
+                weight,
+                forward,
+                required,
+            ) in DEMO_RULES
+            {
                 let Some(u) = units.iter().find(|u| u.symbol == unit) else {
                     continue;
                 };
@@ -370,6 +440,9 @@ impl App {
                     procedure_kind: procedure.map(str::to_owned),
                     item_kind: item_kind.map(str::to_owned),
                     weight,
+                    forward_to: forward.map(|f| f.0.to_owned()),
+                    forward_address: forward.map(|f| f.1.to_owned()),
+                    required: required.into(),
                     enabled: true,
                     created_by: "demo-seed".into(),
                     created_at: now,

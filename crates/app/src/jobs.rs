@@ -132,6 +132,10 @@ impl App {
                     if let Err(e) = app.retrain_due_models() {
                         tracing::error!("intake model training: {e}");
                     }
+                    // Delay notices for cases whose deadline is near (keyed, so once each).
+                    if let Err(e) = app.delay_sweep() {
+                        tracing::error!("intake delay notices: {e}");
+                    }
                 }
                 // The watched folder of the registry's scanner and the office mailbox: a few
                 // seconds between passes.

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 /// The placeholder names, in the order of [`Placeholder::ALL`], for template editors.
-pub const PLACEHOLDERS: [&str; 12] = [
+pub const PLACEHOLDERS: [&str; 18] = [
     "znak_sprawy",
     "data",
     "miejscowosc",
@@ -25,7 +25,23 @@ pub const PLACEHOLDERS: [&str; 12] = [
     "prowadzacy",
     "stanowisko",
     "komorka",
+    "braki",
+    "organ_wlasciwy",
+    "adres_organu",
+    "nowy_termin",
+    "przyczyna_zwloki",
+    "wnoszacy",
 ];
+
+/// What a placeholder is filled with when the case knows no value for it (the deficiencies
+/// of a letter nobody listed, the authority a letter is forwarded to, …): a visible mark the
+/// handler must replace, which a draft cannot be approved with.
+pub const TO_FILL: &str = "[do uzupełnienia]";
+
+/// Whether a letter still holds a [`TO_FILL`] mark.
+pub fn has_unfilled(text: &str) -> bool {
+    text.contains(TO_FILL)
+}
 
 /// The longest template accepted, in characters.
 pub const MAX_TEMPLATE_CHARS: usize = 100_000;
@@ -57,10 +73,22 @@ pub enum Placeholder {
     Stanowisko,
     /// The handler's unit.
     Komorka,
+    /// The deficiencies to remedy (KPA art. 64 § 2), one per line.
+    Braki,
+    /// The authority a letter is forwarded to (KPA art. 65 § 1).
+    OrganWlasciwy,
+    /// That authority's address.
+    AdresOrganu,
+    /// The new deadline of a delayed case (KPA art. 36 § 1).
+    NowyTermin,
+    /// The reason for the delay.
+    PrzyczynaZwloki,
+    /// Who filed the application (the case's first party), whoever the letter goes to.
+    Wnoszacy,
 }
 
 impl Placeholder {
-    pub const ALL: [Placeholder; 12] = [
+    pub const ALL: [Placeholder; 18] = [
         Self::ZnakSprawy,
         Self::Data,
         Self::Miejscowosc,
@@ -73,6 +101,12 @@ impl Placeholder {
         Self::Prowadzacy,
         Self::Stanowisko,
         Self::Komorka,
+        Self::Braki,
+        Self::OrganWlasciwy,
+        Self::AdresOrganu,
+        Self::NowyTermin,
+        Self::PrzyczynaZwloki,
+        Self::Wnoszacy,
     ];
 
     /// The name written in templates.
@@ -90,6 +124,12 @@ impl Placeholder {
             Self::Prowadzacy => "prowadzacy",
             Self::Stanowisko => "stanowisko",
             Self::Komorka => "komorka",
+            Self::Braki => "braki",
+            Self::OrganWlasciwy => "organ_wlasciwy",
+            Self::AdresOrganu => "adres_organu",
+            Self::NowyTermin => "nowy_termin",
+            Self::PrzyczynaZwloki => "przyczyna_zwloki",
+            Self::Wnoszacy => "wnoszacy",
         }
     }
 
@@ -113,6 +153,12 @@ impl Placeholder {
             Self::Prowadzacy => "imię i nazwisko prowadzącego sprawę",
             Self::Stanowisko => "stanowisko prowadzącego sprawę",
             Self::Komorka => "komórka organizacyjna",
+            Self::Braki => "braki do usunięcia (art. 64 § 2 KPA)",
+            Self::OrganWlasciwy => "organ właściwy (art. 65 § 1 KPA)",
+            Self::AdresOrganu => "adres organu właściwego",
+            Self::NowyTermin => "nowy termin załatwienia sprawy (art. 36 § 1 KPA)",
+            Self::PrzyczynaZwloki => "przyczyna zwłoki",
+            Self::Wnoszacy => "wnoszący podanie (pierwsza strona sprawy)",
         }
     }
 
@@ -130,6 +176,12 @@ impl Placeholder {
             Self::Prowadzacy => "name of the handler",
             Self::Stanowisko => "handler's position",
             Self::Komorka => "organisational unit",
+            Self::Braki => "deficiencies to remedy (KPA art. 64 § 2)",
+            Self::OrganWlasciwy => "competent authority (KPA art. 65 § 1)",
+            Self::AdresOrganu => "address of the competent authority",
+            Self::NowyTermin => "new deadline of the case (KPA art. 36 § 1)",
+            Self::PrzyczynaZwloki => "reason for the delay",
+            Self::Wnoszacy => "applicant (the case's first party)",
         }
     }
 }

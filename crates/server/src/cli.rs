@@ -354,8 +354,12 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let app = open_app(&cfg)?;
             // The portal robot's periodic work first, so that its notices go out in this run.
             let sweep = app.portal_sweep().map_err(app_err)?;
+            let delays = app.delay_sweep().map_err(app_err)?;
             let n = app.drain_jobs("cli").map_err(app_err)?;
             println!("{n} jobs run");
+            if delays > 0 {
+                println!("intake: {delays} delay notices drafted");
+            }
             if sweep != Default::default() {
                 println!(
                     "portal: {} letters deemed delivered, {} reminders",

@@ -164,6 +164,19 @@ pub struct CaseFilter {
 }
 
 /// Cases in case-index order (unit, class, year, number).
+/// Open cases (of every tenant) whose deadline falls between `from` and `to` (ISO dates,
+/// inclusive), soonest first: the robot's delay-notice sweep.
+pub fn open_due_between(conn: &mut Db, from: &str, to: &str, limit: i64) -> Result<Vec<CaseRow>> {
+    Ok(cases::table
+        .filter(cases::status.eq("open"))
+        .filter(cases::due_date.ge(from))
+        .filter(cases::due_date.le(to))
+        .order((cases::due_date.asc(), cases::id.asc()))
+        .limit(limit)
+        .select(CaseRow::as_select())
+        .load(conn)?)
+}
+
 pub fn list(
     conn: &mut Db,
     tenant_id: &str,

@@ -327,6 +327,12 @@ pub struct RuleRow {
     pub item_kind: Option<String>,
     /// Percent.
     pub weight: i32,
+    /// The competent authority, when the office is not competent (KPA art. 65 § 1).
+    pub forward_to: Option<String>,
+    pub forward_address: Option<String>,
+    /// The elements an application of this kind must mention, one per line as
+    /// `what: word, word` (see `ratusz_core::intake::rules::Requirement`).
+    pub required: String,
     pub enabled: bool,
     #[serde(skip)]
     pub created_by: String,

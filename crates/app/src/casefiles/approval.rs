@@ -56,6 +56,25 @@ impl App {
                     "Only drafts go for approval; this document is already in approval, approved or sent.",
                 ));
             }
+            // A robot's or a template's draft may still hold a mark where the handler must
+            // write something (the reason for a delay, the deficiencies): it does not go out so.
+            if repo::version(conn, &p.tenant_id, &doc.id, doc.current_version)?
+                .and_then(|v| v.text_content)
+                .is_some_and(|t| ratusz_core::letters::has_unfilled(&t))
+            {
+                return Err(AppError::field(
+                    "document",
+                    "unfilled",
+                    format!(
+                        "Projekt zawiera oznaczenie {} — wpisz w tym miejscu właściwą treść i dopiero wtedy wyślij do akceptacji.",
+                        ratusz_core::letters::TO_FILL
+                    ),
+                    format!(
+                        "The draft still holds the mark {} — write the right text there before sending it for approval.",
+                        ratusz_core::letters::TO_FILL
+                    ),
+                ));
+            }
             let mut ids: Vec<String> = Vec::new();
             for id in approver_ids.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
                 if !ids.iter().any(|x| x == id) {

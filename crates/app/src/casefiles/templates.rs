@@ -144,6 +144,10 @@ impl App {
             .read(|c| Ok::<_, AppError>(ratusz_store::cases::parties(c, &p_tenant, &case.id)?))?;
         let office = crate::tenants::office_of(tenant.as_ref());
         let today = self.clock.today_warsaw();
+        let applicant = parties
+            .first()
+            .map(|x| x.name.clone())
+            .filter(|n| !n.trim().is_empty());
         let (name, address) = if addressee.0.trim().is_empty() {
             parties
                 .first()
@@ -184,6 +188,57 @@ impl App {
         );
         v.insert("stanowisko".into(), "referent".into());
         v.insert("komorka".into(), unit.map(|u| u.name).unwrap_or_default());
+        // What the intake robot read in the letter that opened the case; otherwise a mark
+        // the handler must replace.
+        let to_fill = || letters::TO_FILL.to_owned();
+        let reading = match &case.incoming_item_id {
+            Some(i) => self
+                .store
+                .read(|c| Ok::<_, AppError>(ratusz_store::intake::intake(c, &p_tenant, i)?))?
+                .and_then(|r| {
+                    serde_json::from_str::<crate::intake::read::Reading>(&r.suggestions).ok()
+                }),
+            None => None,
+        };
+        let deficiencies = reading
+            .as_ref()
+            .map(|r| r.deficiencies.clone())
+            .unwrap_or_default();
+        v.insert("wnoszacy".into(), applicant.unwrap_or_else(to_fill));
+        v.insert(
+            "braki".into(),
+            if deficiencies.is_empty() {
+                to_fill()
+            } else {
+                deficiencies
+                    .iter()
+                    .enumerate()
+                    .map(|(i, d)| format!("{}) {d}", i + 1))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            },
+        );
+        let forward = reading.and_then(|r| r.forward);
+        v.insert(
+            "organ_wlasciwy".into(),
+            forward.as_ref().map_or_else(to_fill, |f| f.to.clone()),
+        );
+        v.insert(
+            "adres_organu".into(),
+            forward.as_ref().map_or_else(to_fill, |f| f.address.clone()),
+        );
+        v.insert(
+            "nowy_termin".into(),
+            case.extension_due
+                .as_deref()
+                .and_then(parse_iso)
+                .map(letter_date_pl)
+                .unwrap_or_else(to_fill),
+        );
+        v.insert(
+            "przyczyna_zwloki".into(),
+            case.extension_reason.clone().unwrap_or_else(to_fill),
+        );
         Ok(v)
     }
 

@@ -382,6 +382,16 @@ impl App {
                 json!({"to": iso(new_due)}),
                 now,
             )?;
+            // The robot's draft of this notice (reason and term still to fill) gives way to
+            // the one written now with both.
+            for doc in crate::intake::draft::robot_drafts_in(
+                conn,
+                &case.tenant_id,
+                &case.id,
+                Some("delay"),
+            )? {
+                crate::casefiles::withdraw_in(conn, &p.actor(), &case.id, &doc, now)?;
+            }
             reg::record_change(conn, &case.tenant_id, "case", &case.id, now)?;
             Ok::<_, AppError>(case)
         })?;

@@ -13,7 +13,6 @@ use super::{ASSIGNED, CONFIRMED, CORRECTED, MANUAL, READING, SUGGESTED, UNDONE};
 use crate::accounts::Principal;
 use crate::audit::record;
 use crate::registry::assign::{AssignInput, ITEM, assign_item_in};
-use crate::registry::kinds::DocumentStatus;
 use crate::registry::{iso, require};
 use crate::{App, AppError};
 
@@ -191,7 +190,7 @@ impl App {
                 && let Some(mut case) = ratusz_store::cases::get(conn, &p.tenant_id, case_id)?
             {
                 if case.opened_by == robot.user.id {
-                    close_robot_case(conn, p, &mut case, &row, today, now)?;
+                    close_robot_case(conn, p, &mut case, today, now)?;
                     closed_sign = Some(case.sign.clone());
                 }
                 ratusz_store::casefiles::detach_item_from_case(
@@ -244,19 +243,15 @@ impl App {
     }
 }
 
-/// Closes a case the robot opened by mistake, withdrawing the robot's draft.
+/// Closes a case the robot opened by mistake, withdrawing the robot's drafts.
 fn close_robot_case(
     conn: &mut Db,
     p: &Principal,
     case: &mut ratusz_store::cases::CaseRow,
-    row: &IntakeRow,
     today: time::Date,
     now: i64,
 ) -> Result<(), AppError> {
-    if let Some(doc_id) = &row.draft_document_id
-        && let Some(doc) = ratusz_store::casefiles::get(conn, &p.tenant_id, doc_id)?
-        && doc.status == DocumentStatus::Draft.as_str()
-    {
+    for doc in super::draft::robot_drafts_in(conn, &p.tenant_id, &case.id, None)? {
         crate::casefiles::withdraw_in(conn, &p.actor(), &case.id, &doc, now)?;
     }
     if case.status != CaseStatus::Closed.as_str() {

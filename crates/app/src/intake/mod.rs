@@ -57,6 +57,18 @@ pub struct IntakeSettings {
     pub open_cases: bool,
     /// The letter template the confirmation of receipt is drafted from (by name).
     pub receipt_template: String,
+    /// The template of the notice to remedy deficiencies (KPA art. 64 § 2).
+    pub deficiency_template: String,
+    /// The template of the letter forwarding an application to the competent authority
+    /// (art. 65 § 1), addressed to that authority.
+    pub forward_template: String,
+    /// The template of the notice telling the applicant where the application went.
+    pub forward_notice_template: String,
+    /// The template of the delay notice (art. 36 § 1).
+    pub delay_template: String,
+    /// How many days before a case's deadline the robot drafts the delay notice (0: never;
+    /// at most 14).
+    pub delay_notice_days: i64,
 }
 
 impl Default for IntakeSettings {
@@ -65,6 +77,11 @@ impl Default for IntakeSettings {
             auto_threshold: 0.8,
             open_cases: true,
             receipt_template: "Potwierdzenie wpływu".into(),
+            deficiency_template: "Wezwanie do usunięcia braków".into(),
+            forward_template: "Przekazanie według właściwości".into(),
+            forward_notice_template: "Zawiadomienie o przekazaniu podania".into(),
+            delay_template: "Zawiadomienie o zwłoce".into(),
+            delay_notice_days: 3,
         }
     }
 }

@@ -35,6 +35,12 @@ pub struct Reading {
     pub linked_sign: Option<String>,
     /// Why the robot did not assign by itself (shown in the queue).
     pub held_because: Option<String>,
+    /// The competent authority, when a rule that chose the unit says the office is not
+    /// competent in such matters (KPA art. 65 § 1).
+    pub forward: Option<super::draft::Forward>,
+    /// What the application lacks (KPA art. 64 § 2): the deciding rules' required elements
+    /// it does not mention, and the signature of an application sent by plain e-mail.
+    pub deficiencies: Vec<String>,
 }
 
 /// Placeholders the channels register before the robot has read the letter.
@@ -89,12 +95,17 @@ impl App {
             letter_date: letter_date(&facts, &item.received_on),
             linked_sign: None,
             held_because: None,
+            forward: None,
+            deficiencies: Vec::new(),
         };
         let s = self.suggest(tenant_id, &full)?;
         reading.unit = s.unit;
         reading.class = s.class;
         reading.procedure = s.procedure;
         reading.kind = s.kind;
+        let (forward, deficiencies) = self.findings(&item, &reading, &full)?;
+        reading.forward = forward;
+        reading.deficiencies = deficiencies;
         let problem = texts.iter().find_map(|t| {
             t.problem
                 .as_ref()
@@ -182,7 +193,7 @@ impl App {
             Ok::<_, AppError>(opened)
         })?;
         if let Some(case) = opened {
-            self.draft_receipt(tenant_id, &robot, &case, &settings)?;
+            self.draft_for_new_case(tenant_id, &robot, &case, &settings, &reading)?;
         }
         self.search_nudge();
         Ok(())
@@ -602,15 +613,19 @@ pub fn describe(r: &Reason) -> String {
     }
 }
 
-/// The unit's manager (the first by account creation), who receives the robot's cases.
+/// Who receives the robot's cases in a unit: its manager (the first by account creation), or
+/// in a unit without one, its first clerk.
 fn unit_manager(
     conn: &mut ratusz_store::Db,
     tenant_id: &str,
     unit_id: &str,
 ) -> Result<Option<String>, AppError> {
     let roles = ratusz_store::accounts::all_roles(conn, tenant_id)?;
-    Ok(roles
-        .into_iter()
-        .find(|r| r.role == "manager" && r.unit_id.as_deref() == Some(unit_id))
-        .map(|r| r.user_id))
+    let first = |role: &str| {
+        roles
+            .iter()
+            .find(|r| r.role == role && r.unit_id.as_deref() == Some(unit_id))
+            .map(|r| r.user_id.clone())
+    };
+    Ok(first("manager").or_else(|| first("clerk")))
 }

@@ -33,6 +33,16 @@ pub struct RuleInput {
     pub weight: String,
     #[serde(default = "yes")]
     pub enabled: bool,
+    /// The competent authority, when the office is not competent in such matters (KPA
+    /// art. 65 § 1): the robot drafts the forwarding letter instead of the receipt.
+    #[serde(default)]
+    pub forward_to: String,
+    #[serde(default)]
+    pub forward_address: String,
+    /// Elements an application of this kind must mention, one per line `what: word, word*`;
+    /// a missing one makes the robot draft a notice to remedy deficiencies (art. 64 § 2).
+    #[serde(default)]
+    pub required: String,
 }
 
 fn yes() -> bool {
@@ -81,6 +91,9 @@ struct Valid {
     procedure_kind: Option<String>,
     item_kind: Option<String>,
     weight: i32,
+    forward_to: Option<String>,
+    forward_address: Option<String>,
+    required: String,
 }
 
 fn validate(
@@ -167,6 +180,51 @@ fn validate(
                 }),
         ),
     };
+    let forward_to = f
+        .take(crate::registry::optional_text(
+            "forward_to",
+            &input.forward_to,
+            300,
+        ))
+        .flatten();
+    let forward_address = f
+        .take(crate::registry::long_text(
+            "forward_address",
+            &input.forward_address,
+            500,
+        ))
+        .filter(|a| !a.is_empty());
+    if forward_to.is_none() && forward_address.is_some() {
+        f.0.push(FieldError::new(
+            "forward_to",
+            "empty",
+            "Podano adres, ale nie organ: wpisz nazwę organu właściwego albo usuń adres.",
+            "An address without an authority: enter the competent authority's name or clear the address.",
+        ));
+    }
+    if forward_to.is_some() && forward_address.is_none() {
+        f.0.push(FieldError::new(
+            "forward_address",
+            "empty",
+            "Wpisz adres organu właściwego: robot zaadresuje do niego pismo przekazujące.",
+            "Enter the competent authority's address: the robot addresses the forwarding letter to it.",
+        ));
+    }
+    let required = f
+        .take(crate::registry::long_text(
+            "required",
+            &input.required,
+            5000,
+        ))
+        .unwrap_or_default();
+    if let Err(e) = ratusz_core::intake::rules::requirements(&required) {
+        f.0.push(FieldError::new(
+            "required",
+            "invalid",
+            e.message_pl(),
+            e.message_en(),
+        ));
+    }
     f.finish()?;
     match (name, matcher, unit, weight) {
         (Some(name), Some(matcher), Some(unit), Some(weight)) => Ok(Valid {
@@ -178,6 +236,9 @@ fn validate(
             procedure_kind,
             item_kind,
             weight,
+            forward_to,
+            forward_address,
+            required,
         }),
         _ => Err(AppError::Internal("rule validation".into())),
     }
@@ -298,6 +359,9 @@ impl App {
                 procedure_kind: v.procedure_kind,
                 item_kind: v.item_kind,
                 weight: v.weight,
+                forward_to: v.forward_to,
+                forward_address: v.forward_address,
+                required: v.required,
                 enabled: input.enabled,
                 created_by: existing
                     .as_ref()
@@ -320,7 +384,7 @@ impl App {
                     "intake.rule_added"
                 },
                 ("intake_rule", Some(&row.id)),
-                json!({"name": row.name, "match_kind": row.match_kind, "pattern": row.pattern, "unit_id": row.unit_id, "weight": row.weight, "enabled": row.enabled}),
+                json!({"name": row.name, "match_kind": row.match_kind, "pattern": row.pattern, "unit_id": row.unit_id, "weight": row.weight, "enabled": row.enabled, "forward_to": row.forward_to, "required": row.required}),
                 now,
             )?;
             Ok(row)

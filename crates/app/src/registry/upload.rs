@@ -76,7 +76,11 @@ pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
 
 fn detect(bytes: &[u8]) -> Option<&'static str> {
     if let Some(t) = infer::get(bytes) {
-        let m = t.mime_type();
+        // infer names XML `text/xml`; we keep it (e-forms, XAdES signatures) as application/xml.
+        let m = match t.mime_type() {
+            "text/xml" => "application/xml",
+            m => m,
+        };
         return ALLOWED.iter().copied().find(|a| *a == m);
     }
     let text = std::str::from_utf8(bytes).ok()?;
@@ -129,6 +133,18 @@ pub fn extension(media_type: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn xml_with_a_prolog_is_kept_as_xml() {
+        let f = check(
+            "files",
+            up("podpis.xml", b"<?xml version=\"1.0\"?><ds:Signature/>"),
+            1 << 20,
+        )
+        .expect("XML is allowed");
+        assert_eq!(f.media_type, "application/xml");
+        assert_eq!(f.file_name, "podpis.xml");
+    }
 
     fn up(name: &str, bytes: &[u8]) -> Upload {
         Upload {

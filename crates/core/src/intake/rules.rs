@@ -287,6 +287,124 @@ fn first_line(s: &str) -> String {
         .to_owned()
 }
 
+/// An element an application of a rule's kind must mention (KPA art. 63 § 2 and the act
+/// behind the matter: the owner's consent, a site plan …); a letter that mentions none of its
+/// words lacks it, which is a deficiency to remedy (art. 64 § 2). Written by the administrator
+/// one per line as `what: word, word*`.
+#[derive(Debug, Clone)]
+pub struct Requirement {
+    /// What the letter must contain, as the deficiency notice names it.
+    pub what: String,
+    matcher: Matcher,
+}
+
+/// The most elements one rule may require.
+pub const MAX_REQUIREMENTS: usize = 20;
+
+/// Why a list of required elements cannot be used: the line (1-based) and the trouble.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}: {problem}")]
+pub struct RequirementError {
+    pub line: usize,
+    pub problem: RequirementProblem,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RequirementProblem {
+    #[error("no colon between what and the words")]
+    NoColon,
+    #[error("nothing before the colon")]
+    NoName,
+    #[error("no words after the colon")]
+    NoWords,
+    #[error("the name is longer than 200 characters")]
+    NameTooLong,
+    #[error("more than {MAX_REQUIREMENTS} lines")]
+    TooMany,
+}
+
+impl RequirementError {
+    pub fn message_pl(&self) -> String {
+        let what = match self.problem {
+            RequirementProblem::NoColon => {
+                "brak dwukropka: wpisz „czego wymagamy: słowo, słowo”".to_owned()
+            }
+            RequirementProblem::NoName => "przed dwukropkiem wpisz, czego wymagamy".to_owned(),
+            RequirementProblem::NoWords => {
+                "po dwukropku wpisz słowa, po których poznać ten element".to_owned()
+            }
+            RequirementProblem::NameTooLong => "opis może mieć najwyżej 200 znaków".to_owned(),
+            RequirementProblem::TooMany => {
+                format!("reguła może wymagać najwyżej {MAX_REQUIREMENTS} elementów")
+            }
+        };
+        format!("Wymagane elementy, wiersz {}: {what}.", self.line)
+    }
+
+    pub fn message_en(&self) -> String {
+        let what = match self.problem {
+            RequirementProblem::NoColon => {
+                "no colon: write \"what we require: word, word\"".to_owned()
+            }
+            RequirementProblem::NoName => "write what is required before the colon".to_owned(),
+            RequirementProblem::NoWords => {
+                "after the colon write the words that show the element".to_owned()
+            }
+            RequirementProblem::NameTooLong => {
+                "the name may have at most 200 characters".to_owned()
+            }
+            RequirementProblem::TooMany => {
+                format!("a rule may require at most {MAX_REQUIREMENTS} elements")
+            }
+        };
+        format!("Required elements, line {}: {what}.", self.line)
+    }
+}
+
+/// Reads the administrator's list of required elements (empty lines are skipped).
+pub fn requirements(list: &str) -> Result<Vec<Requirement>, RequirementError> {
+    let mut out = Vec::new();
+    for (n, line) in list.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let fail = |problem| RequirementError {
+            line: n + 1,
+            problem,
+        };
+        if out.len() == MAX_REQUIREMENTS {
+            return Err(fail(RequirementProblem::TooMany));
+        }
+        let (what, pattern) = line
+            .split_once(':')
+            .ok_or_else(|| fail(RequirementProblem::NoColon))?;
+        let what = what.trim();
+        if what.is_empty() {
+            return Err(fail(RequirementProblem::NoName));
+        }
+        if what.chars().count() > 200 {
+            return Err(fail(RequirementProblem::NameTooLong));
+        }
+        let matcher = Matcher::new(MatchKind::AnyWord, pattern)
+            .map_err(|_| fail(RequirementProblem::NoWords))?;
+        out.push(Requirement {
+            what: what.to_owned(),
+            matcher,
+        });
+    }
+    Ok(out)
+}
+
+/// What of `required` the text does not mention, in the list's order.
+pub fn missing<'a>(required: &'a [Requirement], text: &str, text_words: &[String]) -> Vec<&'a str> {
+    required
+        .iter()
+        .filter(|r| r.matcher.find(text, text_words).is_none())
+        .map(|r| r.what.as_str())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -368,5 +486,53 @@ mod tests {
         for k in MatchKind::ALL {
             assert_eq!(MatchKind::parse(k.as_str()), Some(k));
         }
+    }
+
+    #[test]
+    fn requirements_name_what_a_letter_lacks() {
+        let req = requirements(
+            "zgoda właściciela nieruchomości: zgod*, właściciel*\n\n  rysunek lub mapa z drzewem: mapa, rysunek, szkic*",
+        )
+        .unwrap();
+        assert_eq!(req.len(), 2);
+        let text = "Wnoszę o zezwolenie. Jestem właścicielem działki.";
+        assert_eq!(
+            missing(&req, text, &words(text)),
+            vec!["rysunek lub mapa z drzewem"]
+        );
+        // "mapa" without a star is that form only: "mapę" does not count, "szkice" does.
+        let text = "Załączam MAPĘ; ZGODA współwłaściciela w załączeniu.";
+        assert_eq!(
+            missing(&req, text, &words(text)),
+            vec!["rysunek lub mapa z drzewem"]
+        );
+        let text = "Załączam szkice; zgoda współwłaściciela w załączeniu.";
+        assert!(missing(&req, text, &words(text)).is_empty());
+        let text = "Proszę o wycinkę.";
+        assert_eq!(missing(&req, text, &words(text)).len(), 2);
+    }
+
+    #[test]
+    fn requirement_errors_name_the_line() {
+        let e = requirements("ok: słowo\nbez dwukropka").unwrap_err();
+        assert_eq!(
+            (e.line, e.problem.clone()),
+            (2, RequirementProblem::NoColon)
+        );
+        assert!(e.message_pl().contains("wiersz 2"));
+        assert_eq!(
+            requirements(": słowo").unwrap_err().problem,
+            RequirementProblem::NoName
+        );
+        assert_eq!(
+            requirements("mapa: , ;").unwrap_err().problem,
+            RequirementProblem::NoWords
+        );
+        let many: String = (0..21).map(|i| format!("e{i}: słowo{i}\n")).collect();
+        assert_eq!(
+            requirements(&many).unwrap_err().problem,
+            RequirementProblem::TooMany
+        );
+        assert!(requirements("").unwrap().is_empty());
     }
 }

@@ -609,3 +609,341 @@ both_engines!(
         assert!(page.body.contains("Makro-F1"), "{}", page.body);
     }
 );
+
+/// A tree-felling application that states all the demo rule requires.
+const COMPLETE_TREE_LETTER: &str = "Anna Nowak\nul. Lipowa 7\n12-345 Przykładowo\n\nWniosek o wydanie zezwolenia na usunięcie drzewa\n\nWnoszę o usunięcie drzewa gatunku brzoza o obwodzie pnia 150 cm, rosnącego na działce nr 45/2, ponieważ jest obumarłe.\n";
+
+/// The robot's drafts in a case, in the order written: (kind, title, addressee, body, status).
+fn robot_drafts(s: &TestServer, case_id: &str) -> Vec<(String, String, String, String, String)> {
+    s.app
+        .store
+        .read(|c| {
+            let docs = ratusz_app::store::casefiles::of_case(c, &s.demo_tenant, case_id)?;
+            let ids: Vec<String> = docs.iter().map(|d| d.id.clone()).collect();
+            let generated = ratusz_app::store::intake::generated_among(c, &s.demo_tenant, &ids)?;
+            let mut out = Vec::new();
+            for d in docs
+                .into_iter()
+                .filter(|d| generated.iter().any(|(id, _)| *id == d.id))
+            {
+                let body = ratusz_app::store::casefiles::version(
+                    c,
+                    &s.demo_tenant,
+                    &d.id,
+                    d.current_version,
+                )?
+                .and_then(|v| v.text_content)
+                .unwrap_or_default();
+                out.push((
+                    d.kind,
+                    d.title,
+                    d.addressee_name.unwrap_or_default(),
+                    body,
+                    d.status,
+                ));
+            }
+            Ok::<_, ratusz_app::AppError>(out)
+        })
+        .expect("read")
+}
+
+/// Drops a text letter into the folder, lets the robot read it, and returns the item.
+fn read_text_letter(
+    s: &TestServer,
+    w: &WatchedFolder,
+    name: &str,
+    text: &str,
+) -> (
+    ratusz_app::store::registry::IncomingItemRow,
+    ratusz_app::store::intake::IntakeRow,
+) {
+    drop_file(w, name, text.as_bytes());
+    let pass = s.app.scan_folder(w, Duration::ZERO).expect("scan folder");
+    assert_eq!(pass.registered.len(), 1, "{pass:?}");
+    s.app.drain_jobs("test").expect("jobs");
+    let id = &pass.registered[0];
+    (item_of(s, id), intake_of(s, id))
+}
+
+both_engines!(
+    an_application_lacking_what_its_rule_requires_gets_a_deficiency_notice_draft,
+    |engine| {
+        let (s, w) = folder_server(engine);
+        // The demo's tree rule requires the species, the trunk's girth, the place and the cause.
+        let (item, row) = read_text_letter(
+            &s,
+            &w,
+            "wniosek-wycinka.txt",
+            "Jan Kowalski\nul. Polna 5\n12-345 Przykładowo\n\nWniosek o wydanie zezwolenia na usunięcie drzewa\n\nProszę o zezwolenie na usunięcie drzewa, które rośnie przy moim domu.\n",
+        );
+        assert_eq!(row.status, "assigned", "{}", row.suggestions);
+        assert!(
+            row.suggestions.contains("obwód pnia"),
+            "{}",
+            row.suggestions
+        );
+        assert!(
+            !row.suggestions.contains("podpis wnoszącego"),
+            "paper needs no e-signature"
+        );
+        let case_id = item.case_id.clone().expect("a case");
+        let drafts = robot_drafts(&s, &case_id);
+        assert_eq!(drafts.len(), 1, "{drafts:?}");
+        let (kind, title, addressee, body, status) = &drafts[0];
+        assert_eq!(kind, "deficiency_notice");
+        assert_eq!(title, "Wezwanie do usunięcia braków wniosku");
+        assert_eq!(addressee, "Jan Kowalski");
+        assert_eq!(status, "draft");
+        for what in [
+            "art. 64 § 2",
+            "1) nazwa gatunku drzewa",
+            "2) obwód pnia drzewa mierzony na wysokości 130 cm",
+            "miejsce, w którym rośnie drzewo",
+            "przyczyna usunięcia drzewa",
+        ] {
+            assert!(body.contains(what), "{what} in: {body}");
+        }
+        assert!(!body.contains("[do uzupełnienia]"), "{body}");
+        // The registrar sees what is missing on the item's page.
+        let page = s
+            .staff(REGISTRAR)
+            .get(&format!("/panel/incoming/{}", item.id));
+        assert!(page.body.contains("W piśmie brakuje"), "{}", page.body);
+
+        // A complete application gets the confirmation of receipt instead.
+        let (item, _) = read_text_letter(&s, &w, "wniosek-pelny.txt", COMPLETE_TREE_LETTER);
+        let drafts = robot_drafts(&s, &item.case_id.expect("a case"));
+        assert_eq!(drafts.len(), 1, "{drafts:?}");
+        assert_eq!(drafts[0].1, "Potwierdzenie wpływu wniosku");
+        let _ = std::fs::remove_dir_all(&w.dir);
+    }
+);
+
+both_engines!(
+    an_application_by_plain_email_is_asked_for_a_signature,
+    |engine| {
+        let s = TestServer::start(engine);
+        let desk = crate::registry::principal(&s, REGISTRAR);
+        let letter = "Wnoszę o zezwolenie na usunięcie drzewa gatunku klon o obwodzie pnia 140 cm, \
+            rosnącego na działce nr 7/1, ponieważ zagraża budynkowi.\n\nJan Kowalski";
+        let input = ratusz_app::registry::incoming::IncomingInput {
+            channel: "email".into(),
+            kind: "application".into(),
+            title: "Wniosek o usunięcie drzewa".into(),
+            sender_name: "Jan Kowalski".into(),
+            sender_address: "jan.kowalski@example.pl".into(),
+            access_level: "internal".into(),
+            ..Default::default()
+        };
+        let upload = |name: &str, bytes: &[u8]| ratusz_app::registry::upload::Upload {
+            file_name: name.into(),
+            bytes: bytes.to_vec(),
+        };
+        let item = s
+            .app
+            .register_incoming(
+                &desk,
+                &input,
+                vec![upload("wiadomosc.txt", letter.as_bytes())],
+            )
+            .expect("register");
+        s.app.drain_jobs("test").expect("jobs");
+        let row = intake_of(&s, &item.id);
+        assert!(
+            row.suggestions.contains("podpis wnoszącego"),
+            "{}",
+            row.suggestions
+        );
+        let case_id = item_of(&s, &item.id).case_id.expect("a case");
+        let drafts = robot_drafts(&s, &case_id);
+        assert_eq!(drafts.len(), 1, "{drafts:?}");
+        assert_eq!(drafts[0].0, "deficiency_notice");
+        assert!(drafts[0].3.contains("art. 63 § 3a KPA"), "{}", drafts[0].3);
+
+        // The same application with its signature (XAdES) is complete.
+        let item = s
+            .app
+            .register_incoming(
+                &desk,
+                &input,
+                vec![
+                    upload(
+                        "wiadomosc.txt",
+                        letter.replace("7/1", "8/3").replace("klon", "jesion").as_bytes(),
+                    ),
+                    upload(
+                        // Named plainly: the robot knows a XAdES signature by its content.
+                        "wniosek.xml",
+                        b"<?xml version=\"1.0\"?><ds:Signature xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"><ds:SignedInfo/></ds:Signature>",
+                    ),
+                ],
+            )
+            .expect("register");
+        s.app.drain_jobs("test").expect("jobs");
+        let row = intake_of(&s, &item.id);
+        assert!(
+            !row.suggestions.contains("podpis wnoszącego"),
+            "{}",
+            row.suggestions
+        );
+        let drafts = robot_drafts(&s, &item_of(&s, &item.id).case_id.expect("a case"));
+        assert_eq!(drafts[0].1, "Potwierdzenie wpływu wniosku", "{drafts:?}");
+    }
+);
+
+both_engines!(
+    a_matter_of_another_authority_gets_the_forwarding_letter_and_the_applicants_notice,
+    |engine| {
+        let (s, w) = folder_server(engine);
+        let (item, row) = read_text_letter(
+            &s,
+            &w,
+            "prawo-jazdy.txt",
+            "Jan Kowalski\nul. Polna 5\n12-345 Przykładowo\n\nWniosek o wydanie prawa jazdy\n\nProszę o wydanie prawa jazdy kategorii B. Egzamin zdałem 10 listopada 2026 r.\n",
+        );
+        assert_eq!(row.status, "assigned", "{}", row.suggestions);
+        assert!(
+            row.suggestions.contains("Starosta Przykładowski"),
+            "{}",
+            row.suggestions
+        );
+        let case_id = item.case_id.clone().expect("a case");
+        let drafts = robot_drafts(&s, &case_id);
+        assert_eq!(drafts.len(), 2, "{drafts:?}");
+        let (_, title, addressee, body, _) = &drafts[0];
+        assert_eq!(title, "Przekazanie podania według właściwości");
+        assert_eq!(
+            addressee, "Starosta Przykładowski",
+            "the letter goes to the authority"
+        );
+        assert!(body.contains("art. 65 § 1"), "{body}");
+        assert!(body.contains("podanie Jan Kowalski"), "{body}");
+        let (_, title, addressee, body, _) = &drafts[1];
+        assert_eq!(
+            title,
+            "Zawiadomienie o przekazaniu podania według właściwości"
+        );
+        assert_eq!(addressee, "Jan Kowalski", "the applicant is told");
+        assert!(
+            body.contains("Starosta Przykładowski, Starostwo Powiatowe"),
+            "{body}"
+        );
+        let page = s
+            .staff(REGISTRAR)
+            .get(&format!("/panel/incoming/{}", item.id));
+        assert!(
+            page.body.contains("nie należy do właściwości urzędu"),
+            "{}",
+            page.body
+        );
+
+        // Undo withdraws both of the robot's drafts with the case.
+        let desk = s.staff(REGISTRAR);
+        let r = desk.submit(
+            "/panel/intake",
+            &format!("/panel/intake/{}/undo", item.id),
+            &[],
+        );
+        assert_eq!(r.status, 303, "{}", r.body);
+        let drafts = robot_drafts(&s, &case_id);
+        assert!(drafts.iter().all(|d| d.4 == "withdrawn"), "{drafts:?}");
+        let _ = std::fs::remove_dir_all(&w.dir);
+    }
+);
+
+both_engines!(
+    a_case_near_its_deadline_gets_one_delay_notice_draft_the_handler_completes,
+    |engine| {
+        let (s, w) = folder_server(engine);
+        let (item, _) = read_text_letter(&s, &w, "wniosek-pelny.txt", COMPLETE_TREE_LETTER);
+        let case_id = item.case_id.clone().expect("a case");
+        let delay_drafts = |s: &TestServer| {
+            robot_drafts(s, &case_id)
+                .into_iter()
+                .filter(|d| d.0 == "delay_notice")
+                .collect::<Vec<_>>()
+        };
+        // Far from its deadline the case gets nothing.
+        s.app.delay_sweep().expect("sweep");
+        assert!(delay_drafts(&s).is_empty());
+        // Two days before it, the robot drafts the notice once and tells the handler.
+        let today = s.app.clock.today_warsaw();
+        let due = today + time::Duration::days(2);
+        s.app
+            .store
+            .write(|c| {
+                let mut case =
+                    ratusz_app::store::cases::get(c, &s.demo_tenant, &case_id)?.expect("case");
+                case.due_date = Some(due.to_string());
+                ratusz_app::store::cases::update(c, &case)
+            })
+            .expect("set the deadline");
+        assert!(s.app.delay_sweep().expect("sweep") >= 1);
+        s.app.delay_sweep().expect("sweep");
+        let delay = delay_drafts(&s);
+        assert_eq!(delay.len(), 1, "once per deadline: {delay:?}");
+        assert_eq!(
+            delay[0].1,
+            "Zawiadomienie o niezałatwieniu sprawy w terminie"
+        );
+        assert!(delay[0].3.contains("art. 36 § 1"), "{}", delay[0].3);
+        assert!(
+            delay[0].3.contains("Przyczyna zwłoki: [do uzupełnienia]"),
+            "{}",
+            delay[0].3
+        );
+        let case = s
+            .app
+            .store
+            .read(|c| ratusz_app::store::cases::get(c, &s.demo_tenant, &case_id))
+            .expect("read")
+            .expect("case");
+        let outbox = s.app.outbox(&s.demo_tenant, 50).expect("outbox");
+        assert!(
+            outbox.iter().any(|m| m
+                .subject
+                .starts_with(&format!("Termin sprawy {} mija", case.sign))),
+            "the handler is told"
+        );
+        // The draft cannot go for approval while it holds the marks.
+        let handler_id = case.handler_id.clone().expect("handler");
+        let manager = "kierownik.gk@przykladowo.gov.pl";
+        assert_eq!(
+            s.app
+                .user_by_email(&s.demo_tenant, manager)
+                .expect("user")
+                .map(|u| u.id),
+            Some(handler_id.clone()),
+            "the robot's case goes to the unit's manager"
+        );
+        let handler = crate::registry::principal(&s, manager);
+        let doc_id = s
+            .app
+            .store
+            .read(|c| ratusz_app::store::casefiles::of_case(c, &s.demo_tenant, &case_id))
+            .expect("docs")
+            .into_iter()
+            .find(|d| d.kind == "delay_notice")
+            .expect("delay notice")
+            .id;
+        let err = s
+            .app
+            .submit_for_approval(&handler, &doc_id, std::slice::from_ref(&handler_id), true)
+            .unwrap_err();
+        assert!(
+            matches!(&err, ratusz_app::AppError::Invalid(e) if e[0].code == "unfilled"),
+            "{err:?}"
+        );
+        // Extending the deadline with a reason replaces the robot's draft with a complete one.
+        // (The term in force is recomputed from the start of the case: a month and more.)
+        let later = (today + time::Duration::days(70)).to_string();
+        let notice = s
+            .app
+            .extend_deadline(&handler, &case_id, &later, "Oczekiwanie na opinię RDOŚ")
+            .expect("extend");
+        let delay = delay_drafts(&s);
+        assert!(delay.iter().all(|d| d.4 == "withdrawn"), "{delay:?}");
+        assert_eq!(notice.status, "draft");
+        let _ = std::fs::remove_dir_all(&w.dir);
+    }
+);

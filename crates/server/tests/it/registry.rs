@@ -66,7 +66,7 @@ fn leaf_class(s: &TestServer, prefix: &str) -> String {
         .clone()
 }
 
-fn principal(s: &TestServer, email: &str) -> Principal {
+pub(crate) fn principal(s: &TestServer, email: &str) -> Principal {
     let token = s.token(&s.demo_tenant, email, &["write"]);
     s.app
         .authenticate_token(&token)

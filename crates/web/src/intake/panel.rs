@@ -33,6 +33,11 @@ pub fn unit_symbol(units: &[UnitRow], id: &str) -> String {
         .map_or_else(|| id.to_owned(), |u| u.symbol.clone())
 }
 
+/// How many elements a rule requires (non-empty lines of its list).
+pub fn requirement_count(required: &str) -> usize {
+    required.lines().filter(|l| !l.trim().is_empty()).count()
+}
+
 #[derive(Template)]
 #[template(path = "intake_queue.html")]
 struct QueuePage {
@@ -188,6 +193,9 @@ pub struct RuleForm {
     pub procedure_kind: String,
     pub item_kind: String,
     pub weight: String,
+    pub forward_to: String,
+    pub forward_address: String,
+    pub required: String,
     /// `preview` tries the rule without saving it.
     action: String,
 }
@@ -209,6 +217,9 @@ impl RuleForm {
             item_kind: self.item_kind.clone(),
             weight: self.weight.clone(),
             enabled: true,
+            forward_to: self.forward_to.clone(),
+            forward_address: self.forward_address.clone(),
+            required: self.required.clone(),
         }
     }
 }

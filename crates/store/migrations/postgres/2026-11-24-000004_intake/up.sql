@@ -55,7 +55,10 @@ CREATE TABLE intake_sources (
     PRIMARY KEY (tenant_id, source_key)
 );
 
--- Routing rules written by the administrator per unit. `weight` in percent.
+-- Routing rules written by the administrator per unit. `weight` in percent. `forward_to` and
+-- `forward_address` name the competent authority when the office is not competent in the
+-- matter (KPA art. 65 § 1); `required` lists, one per line as `what: word, word`, the elements
+-- an application of this kind must mention (a missing one is a deficiency, art. 64 § 2).
 CREATE TABLE intake_rules (
     id TEXT NOT NULL PRIMARY KEY,
     tenant_id TEXT NOT NULL REFERENCES tenants (tenant_id),
@@ -67,6 +70,9 @@ CREATE TABLE intake_rules (
     procedure_kind TEXT,
     item_kind TEXT,
     weight INTEGER NOT NULL,
+    forward_to TEXT,
+    forward_address TEXT,
+    required TEXT NOT NULL,
     enabled BOOLEAN NOT NULL,
     created_by TEXT NOT NULL,
     created_at BIGINT NOT NULL,
@@ -99,3 +105,6 @@ CREATE TABLE generated_documents (
     created_at BIGINT NOT NULL,
     PRIMARY KEY (tenant_id, document_id)
 );
+
+-- The intake robot's delay-notice sweep looks for open cases by deadline across tenants.
+CREATE INDEX cases_status_due ON cases (status, due_date);

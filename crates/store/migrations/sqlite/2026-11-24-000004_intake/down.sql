@@ -1,3 +1,4 @@
+DROP INDEX cases_status_due;
 DROP TABLE generated_documents;
 DROP TABLE intake_models;
 DROP INDEX intake_rules_tenant;
