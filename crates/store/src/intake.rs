@@ -5,8 +5,8 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::schema::{
-    assignments, document_texts, documents, generated_documents, incoming_items, intake_items,
-    intake_models, intake_rules, intake_sources,
+    assignments, cases, document_texts, documents, generated_documents, incoming_items,
+    intake_items, intake_models, intake_rules, intake_sources,
 };
 use crate::{Db, Result, StoreError};
 
@@ -265,6 +265,27 @@ pub fn bodies_of_items(
             .select((documents::incoming_item_id, document_texts::body))
             .load(conn)?;
         out.extend(rows.into_iter().filter_map(|(i, b)| i.map(|i| (i, b))));
+    }
+    Ok(out)
+}
+
+/// The JRWA class of the case each of `item_ids` belongs to (items in no case are left out):
+/// the labels of the class model.
+pub fn case_classes_of_items(
+    conn: &mut Db,
+    tenant_id: &str,
+    item_ids: &[String],
+) -> Result<Vec<(String, String)>> {
+    let mut out = Vec::new();
+    for chunk in item_ids.chunks(500) {
+        let rows: Vec<(String, String)> = incoming_items::table
+            .inner_join(cases::table.on(cases::id.nullable().eq(incoming_items::case_id)))
+            .filter(incoming_items::tenant_id.eq(tenant_id))
+            .filter(cases::tenant_id.eq(tenant_id))
+            .filter(incoming_items::id.eq_any(chunk))
+            .select((incoming_items::id, cases::class_symbol))
+            .load(conn)?;
+        out.extend(rows);
     }
     Ok(out)
 }

@@ -53,18 +53,22 @@ pub struct Training {
 }
 
 impl App {
-    /// Trains the office's unit model now (an administrator's button, the daily schedule and
-    /// `ratusz intake train`). `Ok(None)` when there is not enough history yet.
+    /// Trains the office's models now (an administrator's button, the daily schedule): the
+    /// unit model on every assignment a person made or confirmed, and the JRWA class model on
+    /// those of them that went into a case (labelled with the case's class). Returns the unit
+    /// model's training; `Ok(None)` when there is not enough history yet. The class model is
+    /// trained when its own history suffices.
     pub fn train_intake_model(
         &self,
         tenant_id: &str,
         actor: &Actor,
     ) -> Result<Option<Training>, AppError> {
-        let (rows, bodies) = self.store.read(|c| {
+        let (rows, bodies, classes) = self.store.read(|c| {
             let rows = repo::confirmed_assignments(c, tenant_id, MAX_EXAMPLES)?;
             let ids: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
             let bodies = repo::bodies_of_items(c, tenant_id, &ids)?;
-            Ok::<_, AppError>((rows, bodies))
+            let classes = repo::case_classes_of_items(c, tenant_id, &ids)?;
+            Ok::<_, AppError>((rows, bodies, classes))
         })?;
         let mut text_of: HashMap<&str, String> = HashMap::new();
         for (id, title, ..) in &rows {
@@ -76,15 +80,32 @@ impl App {
                 t.push_str(body);
             }
         }
-        let examples: Vec<Example<'_>> = rows
-            .iter()
-            .filter_map(|(id, _, unit, _)| {
-                text_of.get(id.as_str()).map(|t| Example {
-                    text: t.as_str(),
-                    label: unit.as_str(),
-                })
-            })
-            .collect();
+        let units = labelled(
+            &text_of,
+            rows.iter()
+                .map(|(id, _, unit, _)| (id.as_str(), unit.as_str())),
+        );
+        let by_class = labelled(
+            &text_of,
+            classes
+                .iter()
+                .map(|(id, class)| (id.as_str(), class.as_str())),
+        );
+        let trained = self.train_target(tenant_id, actor, TARGET_UNIT, &units)?;
+        if trained.is_some() {
+            self.train_target(tenant_id, actor, TARGET_CLASS, &by_class)?;
+        }
+        Ok(trained)
+    }
+
+    /// Trains, measures on a held-out part, and stores one target's model.
+    fn train_target(
+        &self,
+        tenant_id: &str,
+        actor: &Actor,
+        target: &str,
+        examples: &[Example<'_>],
+    ) -> Result<Option<Training>, AppError> {
         let mut labels: Vec<&str> = examples.iter().map(|e| e.label).collect();
         labels.sort_unstable();
         labels.dedup();
@@ -93,7 +114,7 @@ impl App {
         }
         let params = TrainParams::default();
         let started = std::time::Instant::now();
-        let (train, test) = split(&examples, HOLDOUT, params.seed);
+        let (train, test) = split(examples, HOLDOUT, params.seed);
         let metrics = if test.is_empty() || train.is_empty() {
             None
         } else {
@@ -101,18 +122,18 @@ impl App {
                 .ok()
                 .map(|m| evaluate(&m, &test))
         };
-        let model = Model::train(&examples, &params)
+        let model = Model::train(examples, &params)
             .map_err(|e| AppError::Internal(format!("training: {e}")))?;
         let train_ms = started.elapsed().as_millis();
         let bytes = model.to_bytes();
         let blob = self.blobs()?.put(tenant_id, &bytes)?;
         let now = self.now_ts();
         let training = self.store.write(|c| {
-            let version = repo::models(c, tenant_id, TARGET_UNIT, 1)?
+            let version = repo::models(c, tenant_id, target, 1)?
                 .first()
                 .map_or(1, |m| m.version + 1);
             let t = Training {
-                target: TARGET_UNIT.into(),
+                target: target.into(),
                 version,
                 examples: examples.len(),
                 labels: labels.len(),
@@ -123,7 +144,7 @@ impl App {
             let row = ModelRow {
                 id: new_id(),
                 tenant_id: tenant_id.to_owned(),
-                target: TARGET_UNIT.into(),
+                target: target.into(),
                 version,
                 blob_key: blob.key.clone(),
                 sha256: blob.sha256.clone(),
@@ -152,7 +173,7 @@ impl App {
             )?;
             Ok::<_, AppError>(t)
         })?;
-        tracing::info!(tenant = %tenant_id, version = training.version, examples = training.examples, accuracy = training.accuracy, "intake model trained");
+        tracing::info!(tenant = %tenant_id, target, version = training.version, examples = training.examples, accuracy = training.accuracy, "intake model trained");
         Ok(Some(training))
     }
 
@@ -162,11 +183,15 @@ impl App {
         self.train_intake_model(&p.tenant_id, &p.actor())
     }
 
-    /// The versions of the unit model, newest first, with their metrics.
+    /// The versions of the unit model and then of the class model, newest first, with their
+    /// metrics.
     pub fn intake_models(&self, p: &Principal) -> Result<Vec<ModelRow>, AppError> {
         crate::registry::require(p, Permission::AdminTenant, None)?;
-        self.store
-            .read(|c| Ok(repo::models(c, &p.tenant_id, TARGET_UNIT, 20)?))
+        self.store.read(|c| {
+            let mut rows = repo::models(c, &p.tenant_id, TARGET_UNIT, 20)?;
+            rows.extend(repo::models(c, &p.tenant_id, TARGET_CLASS, 20)?);
+            Ok(rows)
+        })
     }
 
     /// The daily retraining: each tenant whose model is older than a day (or missing) and that
@@ -266,4 +291,19 @@ impl App {
         }
         Ok(Some((row.version, model)))
     }
+}
+
+/// Examples of the items in `pairs` (item id, label) that have a text.
+fn labelled<'a>(
+    text_of: &'a HashMap<&str, String>,
+    pairs: impl Iterator<Item = (&'a str, &'a str)>,
+) -> Vec<Example<'a>> {
+    pairs
+        .filter_map(|(id, label)| {
+            text_of.get(id).map(|t| Example {
+                text: t.as_str(),
+                label,
+            })
+        })
+        .collect()
 }

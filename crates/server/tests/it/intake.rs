@@ -545,6 +545,29 @@ both_engines!(
                 "Zaproszenie wójta na jubileusz koła gospodyń wiejskich",
             ),
         ];
+        // Each unit's letters go into one case of its own JRWA class: the class model's labels.
+        let (usc_class, or_class) = (
+            crate::registry::leaf_class(&s, "14"),
+            crate::registry::leaf_class(&s, "0"),
+        );
+        let usc_clerk = crate::registry::principal(&s, "usc@przykladowo.gov.pl");
+        let or_clerk = crate::registry::principal(&s, "referent.or@przykladowo.gov.pl");
+        let open = |clerk: &ratusz_app::accounts::Principal, unit_id: &str, class: &str| {
+            s.app
+                .open_case(
+                    clerk,
+                    &ratusz_app::cases::OpenCaseInput {
+                        unit_id: unit_id.to_owned(),
+                        class_symbol: class.to_owned(),
+                        procedure_kind: "other".into(),
+                        title: "Korespondencja".into(),
+                        ..Default::default()
+                    },
+                )
+                .expect("open case")
+        };
+        let usc_case = open(&usc_clerk, &usc, &usc_class);
+        let or_case = open(&or_clerk, &or, &or_class);
         for round in 0..5 {
             for (unit_id, title) in &topics {
                 let item = s
@@ -571,6 +594,12 @@ both_engines!(
                         },
                     )
                     .expect("assign");
+                let (clerk, case) = if **unit_id == usc {
+                    (&usc_clerk, &usc_case)
+                } else {
+                    (&or_clerk, &or_case)
+                };
+                s.app.join_item(clerk, &item.id, &case.sign).expect("join");
             }
         }
         let trained = s
@@ -596,6 +625,16 @@ both_engines!(
             "{:?}",
             u.reasons
         );
+        // The class model learnt from the cases' classes and votes with the unit model.
+        let c = s1.class.expect("a class suggestion");
+        assert_eq!(c.value, usc_class);
+        assert!(
+            c.reasons
+                .iter()
+                .any(|r| r.source == ratusz_core::intake::route::Source::Model),
+            "{:?}",
+            c.reasons
+        );
         // A second training is a new version; the admin sees both.
         let again = s
             .app
@@ -607,6 +646,7 @@ both_engines!(
         let page = admin.get("/panel/admin/intake");
         assert_eq!(page.status, 200);
         assert!(page.body.contains("Makro-F1"), "{}", page.body);
+        assert!(page.body.contains("klasę JRWA"), "{}", page.body);
     }
 );
 

@@ -50,7 +50,7 @@ pub(crate) fn user_id(s: &TestServer, email: &str) -> String {
 }
 
 /// A final JRWA class of the demo plan whose symbol starts with `prefix`.
-fn leaf_class(s: &TestServer, prefix: &str) -> String {
+pub(crate) fn leaf_class(s: &TestServer, prefix: &str) -> String {
     let classes = s.app.file_classes(&s.demo_tenant).expect("plan");
     classes
         .iter()

@@ -158,6 +158,8 @@ struct RulesPage {
 
 /// A model version with its measured quality.
 pub struct ModelView {
+    /// `unit` or `class`.
+    pub target: String,
     pub version: i64,
     pub trained_at: String,
     pub trained_by: String,
@@ -171,6 +173,7 @@ fn model_view(m: &ratusz_app::store::intake::ModelRow) -> ModelView {
     let v: serde_json::Value = serde_json::from_str(&m.metrics).unwrap_or_default();
     let pct = |k: &str| percent(v[k].as_f64().unwrap_or(0.0));
     ModelView {
+        target: m.target.clone(),
         version: m.version,
         trained_at: crate::panel::format_ts(m.trained_at),
         trained_by: m.trained_by.clone(),
