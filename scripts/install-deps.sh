@@ -40,8 +40,10 @@ EXTRA_PACKAGES=(
   # and freshclam (pulled in by clamav-daemon) for the official signatures in production.
   clamav-daemon
   clamav
-  # AI intake: the IMAP server the intake tests start privately to read a real mailbox.
+  # AI intake: the IMAP server the intake tests start privately to read a real mailbox, and
+  # openssl to make that server's test certificate (IMAPS and STARTTLS).
   dovecot-imapd
+  openssl
 )
 
 say() { printf 'install-deps: %s\n' "$*"; }

@@ -9,7 +9,8 @@
 # system's official ones when freshclam has put them in /var/lib/clamav): the integration tests
 # scan through it (RATUSZ_TEST_CLAMD, RATUSZ_TEST_CLAMD_TCP) and so does the demo server. A
 # private Dovecot (scripts/lib/dovecot.sh) serves the mailbox the intake robot reads over IMAP
-# (RATUSZ_TEST_IMAP).
+# (RATUSZ_TEST_IMAP), also over IMAPS and STARTTLS with its test certificate
+# (RATUSZ_TEST_IMAP_TLS).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -34,6 +35,7 @@ clamd_start "$work/clamd" all
 export RATUSZ_TEST_CLAMD="$CLAMD_UNIX" RATUSZ_TEST_CLAMD_TCP="$CLAMD_TCP"
 dovecot_start
 export RATUSZ_TEST_IMAP="127.0.0.1:$DOVECOT_PORT:$DOVECOT_USER:$DOVECOT_PASSWORD"
+export RATUSZ_TEST_IMAP_TLS="$DOVECOT_IMAPS_PORT:$DOVECOT_CA"
 
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/ratusz-target}"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"

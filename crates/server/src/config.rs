@@ -64,9 +64,13 @@ pub struct ImapConfig {
     pub host: String,
     #[serde(default = "default_imap_port")]
     pub port: u16,
-    /// `tls` (IMAPS, the default) or `none` (only for a server on the same machine).
+    /// `tls` (IMAPS, the default), `starttls` or `none` (only for a server on the same
+    /// machine).
     #[serde(default = "default_imap_security")]
     pub security: String,
+    /// A certificate (PEM) to trust besides the system's (the office's CA).
+    #[serde(default)]
+    pub ca_file: Option<std::path::PathBuf>,
     pub username: String,
     pub password: String,
     #[serde(default = "default_imap_mailbox")]
@@ -100,16 +104,25 @@ impl IntakeConfig {
                     .into(),
             );
         };
-        if !matches!(m.security.as_str(), "tls" | "none") {
+        if !matches!(m.security.as_str(), "tls" | "starttls" | "none") {
             return Err(format!(
-                "intake.imap.security must be \"tls\" (IMAPS) or \"none\", not {:?}",
+                "intake.imap.security must be \"tls\" (IMAPS), \"starttls\" or \"none\", not {:?}",
                 m.security
+            ));
+        }
+        if let Some(ca) = &m.ca_file
+            && !ca.is_file()
+        {
+            return Err(format!(
+                "intake.imap.ca_file {} is not a readable file",
+                ca.display()
             ));
         }
         Ok(Some(ratusz_app::intake::mailbox::Mailbox {
             host: m.host.clone(),
             port: m.port,
             security: m.security.clone(),
+            ca_file: m.ca_file.clone(),
             username: m.username.clone(),
             password: m.password.clone(),
             mailbox: m.mailbox.clone(),

@@ -33,8 +33,12 @@ const TIMEOUT: Duration = Duration::from_secs(60);
 pub struct Mailbox {
     pub host: String,
     pub port: u16,
-    /// `tls` (IMAPS, port 993) or `none` (only for a server on the same machine).
+    /// `tls` (IMAPS, port 993), `starttls` (IMAP upgraded to TLS, port 143) or `none` (only
+    /// for a server on the same machine).
     pub security: String,
+    /// A certificate (PEM) to trust besides the system's: the office's own CA, or the server's
+    /// self-signed certificate.
+    pub ca_file: Option<std::path::PathBuf>,
     pub username: String,
     pub password: String,
     pub mailbox: String,
@@ -49,6 +53,7 @@ impl std::fmt::Debug for Mailbox {
             .field("host", &self.host)
             .field("port", &self.port)
             .field("security", &self.security)
+            .field("ca_file", &self.ca_file)
             .field("username", &self.username)
             .field("password", &"<hidden>")
             .field("mailbox", &self.mailbox)
@@ -106,23 +111,94 @@ fn connect(m: &Mailbox) -> Result<Session, AppError> {
     let tcp = TcpStream::connect((m.host.as_str(), m.port)).map_err(imap_err)?;
     tcp.set_read_timeout(Some(TIMEOUT)).map_err(imap_err)?;
     tcp.set_write_timeout(Some(TIMEOUT)).map_err(imap_err)?;
-    let stream: Box<dyn ReadWrite> = match m.security.as_str() {
-        "none" => Box::new(tcp),
+    let client = match m.security.as_str() {
+        "none" => {
+            let mut client = imap::Client::new(Box::new(tcp) as Box<dyn ReadWrite>);
+            client.read_greeting().map_err(imap_err)?;
+            client
+        }
         "tls" => {
-            let tls = native_tls::TlsConnector::new().map_err(imap_err)?;
-            Box::new(tls.connect(&m.host, tcp).map_err(imap_err)?)
+            let tls = tls_connector(m)?.connect(&m.host, tcp).map_err(imap_err)?;
+            let mut client = imap::Client::new(Box::new(tls) as Box<dyn ReadWrite>);
+            client.read_greeting().map_err(imap_err)?;
+            client
+        }
+        "starttls" => {
+            let mut tcp = tcp;
+            starttls(&mut tcp)?;
+            let tls = tls_connector(m)?.connect(&m.host, tcp).map_err(imap_err)?;
+            // The greeting came before STARTTLS; none follows the handshake.
+            imap::Client::new(Box::new(tls) as Box<dyn ReadWrite>)
         }
         other => {
             return Err(AppError::Unavailable(format!(
-                "IMAP: security must be tls (IMAPS) or none, not {other:?}"
+                "IMAP: security must be tls (IMAPS), starttls or none, not {other:?}"
             )));
         }
     };
-    let mut client = imap::Client::new(stream);
-    client.read_greeting().map_err(imap_err)?;
     client
         .login(&m.username, &m.password)
         .map_err(|(e, _)| imap_err(e))
+}
+
+/// The clear-text part of STARTTLS (RFC 3501 § 6.2.1, RFC 2595): the server's greeting, then
+/// `STARTTLS` and its tagged `OK`. Read a byte at a time so that nothing the TLS handshake
+/// needs is consumed; at most 64 KiB.
+fn starttls(tcp: &mut TcpStream) -> Result<(), AppError> {
+    use std::io::{Read, Write};
+    let line = |tcp: &mut TcpStream| -> Result<String, AppError> {
+        let mut bytes = Vec::new();
+        let mut b = [0u8; 1];
+        while bytes.len() < 64 * 1024 {
+            if tcp.read(&mut b).map_err(imap_err)? == 0 {
+                return Err(imap_err("the server closed the connection"));
+            }
+            bytes.push(b[0]);
+            if bytes.ends_with(b"\r\n") {
+                return Ok(String::from_utf8_lossy(&bytes).into_owned());
+            }
+        }
+        Err(imap_err("the server's line is too long"))
+    };
+    let greeting = line(tcp)?;
+    if !greeting.starts_with("* OK") {
+        return Err(imap_err(format!(
+            "unexpected greeting: {}",
+            greeting.trim()
+        )));
+    }
+    tcp.write_all(b"s1 STARTTLS\r\n").map_err(imap_err)?;
+    loop {
+        let reply = line(tcp)?;
+        if reply.starts_with("* ") {
+            continue;
+        }
+        if reply.starts_with("s1 OK") {
+            return Ok(());
+        }
+        return Err(imap_err(format!(
+            "the server refused STARTTLS: {}",
+            reply.trim()
+        )));
+    }
+}
+
+/// TLS that trusts the system's certificates and, when configured, the office's own.
+fn tls_connector(m: &Mailbox) -> Result<native_tls::TlsConnector, AppError> {
+    let mut builder = native_tls::TlsConnector::builder();
+    if let Some(path) = &m.ca_file {
+        let pem = std::fs::read(path).map_err(|e| {
+            AppError::Unavailable(format!("IMAP: cannot read ca_file {}: {e}", path.display()))
+        })?;
+        let cert = native_tls::Certificate::from_pem(&pem).map_err(|e| {
+            AppError::Unavailable(format!(
+                "IMAP: ca_file {} is not a PEM certificate: {e}",
+                path.display()
+            ))
+        })?;
+        builder.add_root_certificate(cert);
+    }
+    builder.build().map_err(imap_err)
 }
 
 impl App {

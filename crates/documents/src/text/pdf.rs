@@ -91,29 +91,71 @@ pub(crate) fn extract(
     pages.truncate(read as usize);
     pages.resize(read as usize, String::new());
 
+    // Pages to read by OCR: (index, letters in the text layer, size in points).
+    let to_read: Vec<(usize, usize, (f64, f64))> = pages
+        .iter()
+        .enumerate()
+        .map(|(index, page)| (index, letters(page)))
+        .filter(|(_, layer)| *layer < SCANNED_BELOW)
+        .map(|(index, layer)| {
+            let size = info.sizes.get(index).copied().unwrap_or((595.0, 842.0));
+            (index, layer, size)
+        })
+        .collect();
     let mut all_ocr = Recognised::default();
-    let mut scanned = 0u32;
-    for (index, page) in pages.iter_mut().enumerate() {
-        let layer_letters = letters(page);
-        if layer_letters >= SCANNED_BELOW {
-            continue;
-        }
-        scanned += 1;
-        if runner.out_of_time() {
-            out.flag(Problem::Timeout);
-            break;
-        }
-        let size = info.sizes.get(index).copied().unwrap_or((595.0, 842.0));
-        match ocr_page(&mut runner, input, index as u32 + 1, size, limits)? {
-            Ok(recognised) => {
-                all_ocr.add(&recognised);
-                if letters(&recognised.text) > layer_letters {
-                    *page = recognised.text;
+    let scanned = to_read.len() as u32;
+    // The next page is rendered while tesseract reads this one (each program is single-
+    // threaded), so rendering costs no wall time on a machine with a second core. At most one
+    // rendered page waits: a grey page at 300 dpi is about 9 MB on disk.
+    let mut renderer = runner.fork("render");
+    let rendered: Result<(), DocumentError> = std::thread::scope(|scope| {
+        let (send, receive) = std::sync::mpsc::sync_channel(0);
+        let wanted = &to_read;
+        scope.spawn(move || {
+            for &(index, _, size) in wanted {
+                if renderer.out_of_time() {
+                    break;
+                }
+                let page = render_page(&mut renderer, input, index as u32 + 1, size, limits);
+                if send.send((index, page)).is_err() {
+                    break;
                 }
             }
-            Err(problem) => out.flag(problem),
+        });
+        for &(index, layer_letters, _) in &to_read {
+            if runner.out_of_time() {
+                out.flag(Problem::Timeout);
+                break;
+            }
+            let Ok((got, page)) = receive.recv() else {
+                out.flag(Problem::Timeout);
+                break;
+            };
+            debug_assert_eq!(got, index);
+            let image = match page? {
+                Ok(image) => image,
+                Err(problem) => {
+                    out.flag(problem);
+                    continue;
+                }
+            };
+            let recognised = ocr::recognise(&mut runner, &image, limits);
+            let _ = std::fs::remove_file(&image);
+            match recognised? {
+                Ok(recognised) => {
+                    all_ocr.add(&recognised);
+                    if letters(&recognised.text) > layer_letters {
+                        pages[index] = recognised.text;
+                    }
+                }
+                Err(problem) => out.flag(problem),
+            }
         }
-    }
+        // Dropping the receiver stops the renderer at its next page.
+        drop(receive);
+        Ok(())
+    });
+    rendered?;
 
     out.pages = read;
     out.text = pages.join("\u{c}");
@@ -127,14 +169,15 @@ pub(crate) fn extract(
     Ok(out)
 }
 
-/// Renders page `number` and reads it with tesseract.
-fn ocr_page(
+/// Renders page `number` in grey to `page-NUMBER.pgm` in the runner's directory, at 300 dpi
+/// or less for a page that would exceed `max_pixels`.
+fn render_page(
     runner: &mut Runner,
     input: &std::ffi::OsStr,
     number: u32,
     (width_pt, height_pt): (f64, f64),
     limits: &Limits,
-) -> Result<Result<Recognised, Problem>, DocumentError> {
+) -> Result<Result<std::path::PathBuf, Problem>, DocumentError> {
     let area_in = (width_pt / 72.0) * (height_pt / 72.0);
     let fit = (limits.max_pixels as f64 / area_in.max(f64::MIN_POSITIVE)).sqrt();
     let dpi = DPI.min(fit).floor();
@@ -145,6 +188,7 @@ fn ocr_page(
         })));
     }
     let dpi = dpi.to_string();
+    let stem = format!("page-{number}");
     let number = number.to_string();
     let args = [
         "-r".as_ref(),
@@ -156,17 +200,14 @@ fn ocr_page(
         number.as_ref(),
         "-singlefile".as_ref(),
         input,
-        "page".as_ref(),
+        stem.as_ref(),
     ];
     // A grey page is one byte a pixel, plus the PGM header.
     let page_bytes = limits.max_pixels.saturating_add(64 * 1024);
     if let Err(problem) = failure(runner.run(PDFTOPPM, &args, page_bytes)?, limits) {
         return Ok(Err(problem));
     }
-    let image = runner.dir().join("page.pgm");
-    let recognised = ocr::recognise(runner, &image, limits);
-    let _ = std::fs::remove_file(&image);
-    recognised
+    Ok(Ok(runner.dir().join(format!("{stem}.pgm"))))
 }
 
 /// A poppler run's outcome: the finished run when it succeeded, else the problem it

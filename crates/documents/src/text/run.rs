@@ -141,6 +141,8 @@ pub(crate) struct Runner {
     deadline: Instant,
     prlimit: PathBuf,
     serial: u32,
+    /// Distinguishes the output files of runners sharing the directory.
+    tag: &'static str,
 }
 
 impl Runner {
@@ -158,7 +160,22 @@ impl Runner {
             deadline,
             prlimit: locate(PRLIMIT)?,
             serial: 0,
+            tag: "run",
         })
+    }
+
+    /// A second runner in the same directory under the same limits, for a program run
+    /// alongside this runner's (its files are named apart by `tag`).
+    pub fn fork(&self, tag: &'static str) -> Runner {
+        Runner {
+            dir: self.dir.clone(),
+            timeout: self.timeout,
+            memory_bytes: self.memory_bytes,
+            deadline: self.deadline,
+            prlimit: self.prlimit.clone(),
+            serial: 0,
+            tag,
+        }
     }
 
     /// The private working directory.
@@ -188,8 +205,8 @@ impl Runner {
             return Ok(Err(Stopped::Timeout));
         }
         self.serial += 1;
-        let out_path = self.dir.join(format!("run-{}.out", self.serial));
-        let err_path = self.dir.join(format!("run-{}.err", self.serial));
+        let out_path = self.dir.join(format!("{}-{}.out", self.tag, self.serial));
+        let err_path = self.dir.join(format!("{}-{}.err", self.tag, self.serial));
         let io = |source| DocumentError::TempFile { source };
         let stdout = File::create(&out_path).map_err(io)?;
         let stderr = File::create(&err_path).map_err(io)?;

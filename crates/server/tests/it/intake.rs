@@ -351,6 +351,26 @@ fn env_imap() -> Option<(String, u16, String, String)> {
     Some((host, port, it.next()?.to_owned(), it.next()?.to_owned()))
 }
 
+/// The test server's IMAPS port and the certificate to trust (`RATUSZ_TEST_IMAP_TLS`, set by
+/// scripts/test.sh as `PORT:PATH`).
+fn env_imap_tls() -> Option<(u16, std::path::PathBuf)> {
+    let v = match std::env::var("RATUSZ_TEST_IMAP_TLS")
+        .ok()
+        .filter(|v| !v.is_empty())
+    {
+        Some(v) => v,
+        None if std::env::var("CI").is_ok_and(|v| v == "true") => {
+            panic!("RATUSZ_TEST_IMAP_TLS is not set: run the tests through scripts/test.sh")
+        }
+        None => {
+            eprintln!("RATUSZ_TEST_IMAP_TLS not set: IMAP over TLS not tested");
+            return None;
+        }
+    };
+    let (port, path) = v.split_once(':')?;
+    Some((port.parse().ok()?, path.into()))
+}
+
 /// A MIME message with a text body and attachments (name, media type, bytes).
 fn mime(id: &str, subject: &str, body: &str, files: &[(&str, &str, Vec<u8>)]) -> Vec<u8> {
     use base64::Engine as _;
@@ -436,6 +456,7 @@ both_engines!(
             host,
             port,
             security: "none".into(),
+            ca_file: None,
             username: user,
             password,
             mailbox: folder,
@@ -985,5 +1006,72 @@ both_engines!(
         assert!(delay.iter().all(|d| d.4 == "withdrawn"), "{delay:?}");
         assert_eq!(notice.status, "draft");
         let _ = std::fs::remove_dir_all(&w.dir);
+    }
+);
+
+both_engines!(
+    the_mailbox_is_read_over_imaps_and_starttls_trusting_the_offices_certificate,
+    |engine| {
+        let (Some((host, port, user, password)), Some((imaps_port, ca))) =
+            (env_imap(), env_imap_tls())
+        else {
+            return;
+        };
+        let folder = format!("tls-{}", uuid::Uuid::now_v7().simple());
+        let tcp = std::net::TcpStream::connect((host.as_str(), port)).expect("dovecot");
+        let mut client = imap::Client::new(tcp);
+        client.read_greeting().expect("greeting");
+        let mut session = client
+            .login(&user, &password)
+            .map_err(|(e, _)| e)
+            .expect("login");
+        session.create(&folder).expect("create folder");
+        let append = |session: &mut imap::Session<std::net::TcpStream>, id: &str| {
+            let m = mime(
+                id,
+                "Wniosek",
+                "Proszę o informację o godzinach pracy urzędu.",
+                &[],
+            );
+            session.append(&folder, &m).expect("append");
+        };
+        append(&mut session, &format!("starttls-{folder}@example.pl"));
+
+        let s = TestServer::start(engine);
+        // The server's certificate is self-signed for "localhost": trusted only as the office's.
+        let mailbox = |security: &str, port: u16, ca_file: Option<std::path::PathBuf>| {
+            ratusz_app::intake::mailbox::Mailbox {
+                host: "localhost".into(),
+                port,
+                security: security.into(),
+                ca_file,
+                username: user.clone(),
+                password: password.clone(),
+                mailbox: folder.clone(),
+                tenant: "przykladowo".into(),
+            }
+        };
+        let err = s
+            .app
+            .read_mailbox(&mailbox("starttls", port, None))
+            .unwrap_err();
+        assert!(
+            matches!(&err, ratusz_app::AppError::Unavailable(m) if m.starts_with("IMAP:")),
+            "an untrusted certificate is refused: {err:?}"
+        );
+        let pass = s
+            .app
+            .read_mailbox(&mailbox("starttls", port, Some(ca.clone())))
+            .expect("STARTTLS");
+        assert_eq!(pass.registered.len(), 1, "{pass:?}");
+
+        append(&mut session, &format!("imaps-{folder}@example.pl"));
+        let _ = session.logout();
+        let pass = s
+            .app
+            .read_mailbox(&mailbox("tls", imaps_port, Some(ca)))
+            .expect("IMAPS");
+        assert_eq!(pass.registered.len(), 1, "{pass:?}");
+        assert_eq!(pass.already_registered, 1, "{pass:?}");
     }
 );
