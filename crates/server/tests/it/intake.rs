@@ -1075,3 +1075,109 @@ both_engines!(
         assert_eq!(pass.already_registered, 1, "{pass:?}");
     }
 );
+
+/// `pdf` encrypted (RC4, 128 bits) with a user password, as a resident's protected PDF is.
+fn encrypted(pdf: &[u8]) -> Vec<u8> {
+    use lopdf::{EncryptionState, EncryptionVersion, Object, Permissions};
+    let mut doc = lopdf::Document::load_mem(pdf).expect("load PDF");
+    // The key derivation needs the file identifier, which our renderer leaves out.
+    let id = Object::string_literal(b"ratusz-intake-0001".to_vec());
+    doc.trailer.set("ID", vec![id.clone(), id]);
+    let version = EncryptionVersion::V2 {
+        document: &doc,
+        owner_password: "wlasciciel",
+        user_password: "tajne",
+        key_length: 128,
+        permissions: Permissions::all(),
+    };
+    let state = EncryptionState::try_from(version).expect("encryption state");
+    doc.encrypt(&state).expect("encrypt");
+    let mut out = Vec::new();
+    doc.save_to(&mut out).expect("save");
+    out
+}
+
+/// A DOCX whose document part inflates from about 64 KiB to 64 MiB.
+fn docx_bomb() -> Vec<u8> {
+    use std::io::Write as _;
+    use zip::write::SimpleFileOptions;
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    writer
+        .start_file("word/document.xml", options)
+        .expect("entry");
+    writer
+        .write_all(&vec![b' '; 64 * 1024 * 1024])
+        .expect("write");
+    writer.finish().expect("zip").into_inner()
+}
+
+/// A PNG claiming `width` × `height` pixels: the signature and the IHDR chunk only.
+fn png_header(width: u32, height: u32) -> Vec<u8> {
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    png.extend_from_slice(&13u32.to_be_bytes());
+    png.extend_from_slice(b"IHDR");
+    png.extend_from_slice(&width.to_be_bytes());
+    png.extend_from_slice(&height.to_be_bytes());
+    png.extend_from_slice(&[8, 0, 0, 0, 0, 0, 0, 0, 0]);
+    png
+}
+
+both_engines!(
+    each_hostile_or_unreadable_file_ends_as_an_item_with_its_reason,
+    |engine| {
+        let (s, w) = folder_server(engine);
+        let letter = letter_pdf(
+            &["Jan Kowalski", "ul. Polna 5", "12-345 Przykładowo"],
+            "Wniosek o wydanie zaświadczenia",
+            "Proszę o wydanie zaświadczenia o niezaleganiu w podatkach lokalnych.",
+        );
+        let white = ratusz_documents::GrayImage::white(1240, 1754);
+        let files: Vec<(&str, Vec<u8>, &str, &str)> =
+            vec![
+            ("1-zaszyfrowany.pdf", encrypted(&letter), "encrypted", "PDF zaszyfrowany"),
+            ("2-bomba.docx", docx_bomb(), "zip_bomb", "podejrzane archiwum"),
+            ("3-ogromny.png", png_header(20_000, 20_000), "too_large", "20000 × 20000"),
+            (
+                "4-pusty-skan.pdf",
+                ratusz_documents::render_scan_pdf(&[white], 150.0).expect("scan"),
+                "empty_scan",
+                "skan bez rozpoznawalnego tekstu",
+            ),
+            (
+                "5-po-angielsku.txt",
+                b"Dear Sir or Madam, I am writing to ask whether the municipality would accept \
+                  my application for a permit to remove two trees from my garden. The trees are \
+                  old and they are leaning over the house. Kind regards."
+                    .to_vec(),
+                "not_polish",
+                "nie jest po polsku",
+            ),
+        ];
+        for (name, bytes, ..) in &files {
+            drop_file(&w, name, bytes);
+        }
+        let pass = s.app.scan_folder(&w, Duration::ZERO).expect("scan folder");
+        assert_eq!(pass.registered.len(), files.len(), "{pass:?}");
+        s.app.drain_jobs("test").expect("jobs");
+        let desk = s.staff(REGISTRAR);
+        for (id, (name, _, code, reason)) in pass.registered.iter().zip(&files) {
+            let row = intake_of(&s, id);
+            assert_eq!(row.status, "manual", "{name}: {}", row.suggestions);
+            assert_eq!(row.problem.as_deref(), Some(*code), "{name}");
+            assert!(
+                row.problem_detail.contains(reason),
+                "{name}: {}",
+                row.problem_detail
+            );
+            // The registry desk sees the reason on the item's page.
+            let page = desk.get(&format!("/panel/incoming/{id}"));
+            assert!(
+                page.body.contains(&row.problem_detail),
+                "{name}: {}",
+                page.body
+            );
+        }
+        let _ = std::fs::remove_dir_all(&w.dir);
+    }
+);
