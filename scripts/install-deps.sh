@@ -44,6 +44,9 @@ EXTRA_PACKAGES=(
   # openssl to make that server's test certificate (IMAPS and STARTTLS).
   dovecot-imapd
   openssl
+  # Crisis alerts: xmllint checks that the CAP 1.2 XML Ratusz writes validates against the
+  # OASIS schema (crates/documents/src/cap tests; required when CI=true).
+  libxml2-utils
 )
 
 say() { printf 'install-deps: %s\n' "$*"; }

@@ -2,6 +2,7 @@
 //!
 //! Each legal rule cites its basis in a doc comment and is tested exhaustively.
 
+pub mod alerts;
 pub mod calendar;
 pub mod cases;
 pub mod clock;
