@@ -4,8 +4,10 @@
 //! renders PDFs ([`pdf`]): official letters ([`render_letter`]) and tabular lists such as
 //! the case index and the handover list ([`render_table`]). It reads the text of incoming
 //! files ([`text`]): PDFs, scans (OCR), DOCX, ODT, e-mail and plain text, under limits
-//! ([`extract`]).
+//! ([`extract`]). It writes and safely reads CAP 1.2 crisis alerts and writes the public
+//! alerts' Atom feed ([`cap`]).
 
+pub mod cap;
 mod error;
 pub mod pdf;
 pub mod text;
