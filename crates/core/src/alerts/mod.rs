@@ -26,6 +26,6 @@ pub use model::{
     Alert, Area, Category, Certainty, Circle, Info, MsgType, NamedValue, Point, Polygon, Reference,
     Resource, ResponseType, Scope, Severity, Status, Urgency, format_cap_time, parse_cap_time,
 };
-pub use sms::{SmsText, SmsTooLong, check_sms, derive_sms};
+pub use sms::{SmsText, SmsTooLong, check_sms, derive_sms, derive_sms_for};
 pub use templates::{Template, Topic, topics_for};
 pub use validate::{Issue, IssueKind, validate, validate_with_sms};

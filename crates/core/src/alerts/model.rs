@@ -291,7 +291,7 @@ impl Polygon {
     }
 
     /// The content of a `polygon` element; `None` if any pair is malformed. The shape is not
-    /// checked here (see [`super::validate`]).
+    /// checked here (see [`super::validate()`]).
     pub fn parse(text: &str) -> Option<Self> {
         let points = text
             .split_whitespace()

@@ -257,6 +257,24 @@ pub fn derive_sms(headline: &str, instruction: &str, area_desc: Option<&str>) ->
     SmsText::of(cut_to_fit(&short), true)
 }
 
+/// [`derive_sms`] for an info block: its headline (else its event), its instruction, and
+/// its areas' descriptions joined with commas.
+pub fn derive_sms_for(info: &super::model::Info) -> SmsText {
+    let headline = info.headline.as_deref().unwrap_or(info.event.as_str());
+    let areas: Vec<&str> = info
+        .areas
+        .iter()
+        .map(|a| a.area_desc.trim())
+        .filter(|d| !d.is_empty())
+        .collect();
+    let areas = areas.join(", ");
+    derive_sms(
+        headline,
+        info.instruction.as_deref().unwrap_or_default(),
+        (!areas.is_empty()).then_some(areas.as_str()),
+    )
+}
+
 /// A clerk's own SMS text that does not fit [`MAX_PARTS`] parts even in GSM-7.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SmsTooLong {
@@ -392,6 +410,21 @@ mod tests {
         let full = format!("Burza z gradem. {}", to_gsm7(&instruction));
         assert!(full.starts_with(before), "{}", sms.text);
         assert!(full[before.len()..].starts_with([' ', '.']), "{}", sms.text);
+    }
+
+    #[test]
+    fn sms_for_an_info_block_uses_its_areas() {
+        let mut info = crate::alerts::Template::Smog.info();
+        info.areas.push(crate::alerts::Area::new("Wola"));
+        info.areas.push(crate::alerts::Area::new("Dobra"));
+        let sms = derive_sms_for(&info);
+        assert!(
+            sms.text
+                .starts_with("Zla jakosc powietrza - smog. Obszar: Wola, Dobra. Ogranicz"),
+            "{}",
+            sms.text
+        );
+        assert!(!sms.shortened);
     }
 
     #[test]

@@ -10,7 +10,7 @@
 //!   ([`reader`] explains every guard and which check refuses which known-bad file).
 //! * [`write_atom`]: the public feed (RFC 4287) linking each alert's page and CAP XML.
 //!
-//! XML is written by hand (a few dozen elements with fixed order; escaping in [`xml`]) and
+//! XML is written by hand (a few dozen elements with fixed order; escaping in `xml.rs`) and
 //! read with quick-xml, which never expands a DTD and has no network code.
 
 mod atom;
