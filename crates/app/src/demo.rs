@@ -288,7 +288,7 @@ pub const DEMO_TEMPLATES: [(&str, &str, &str, &str); 9] = [
         "Przekazanie według właściwości",
         "letter",
         "Przekazanie podania według właściwości",
-        "Na podstawie art. 65 § 1 Kodeksu postępowania administracyjnego przekazuję według właściwości podanie {{wnoszacy}}, które wpłynęło do {{urzad}} {{data_wplywu}}, w sprawie: {{tytul_sprawy}}. Sprawa nie należy do właściwości gminy.\n\nPodanie wniesione do organu niewłaściwego przed upływem terminu uważa się za wniesione z zachowaniem terminu (art. 65 § 2 KPA).\n\nZałącznik: podanie wraz z załącznikami.\n\nDo wiadomości: {{wnoszacy}}.\n\nZ poważaniem",
+        "Na podstawie art. 65 § 1 Kodeksu postępowania administracyjnego przekazuję według właściwości podanie w sprawie: {{tytul_sprawy}}, które wpłynęło do urzędu {{data_wplywu}} (wnoszący: {{wnoszacy}}). Sprawa nie należy do właściwości gminy.\n\nPodanie wniesione do organu niewłaściwego przed upływem terminu uważa się za wniesione z zachowaniem terminu (art. 65 § 2 KPA).\n\nZałącznik: podanie wraz z załącznikami.\n\nDo wiadomości: {{wnoszacy}}.\n\nZ poważaniem",
     ),
     (
         "Zawiadomienie o przekazaniu podania",

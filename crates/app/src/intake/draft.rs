@@ -100,6 +100,21 @@ impl App {
         let rules = self
             .store
             .read(|c| Ok::<_, AppError>(repo::rules(c, &item.tenant_id)?))?;
+        // The sender's own name and address are not the application's content ("ul. Lipowa"
+        // is no species of tree): their lines are left out of the check.
+        let head: Vec<&str> = [&reading.sender_name, &reading.sender_address]
+            .into_iter()
+            .flatten()
+            .flat_map(|s| s.split(['\n', '|']))
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
+        let body: String = text
+            .lines()
+            .filter(|l| !head.contains(&l.trim()))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let text = body.as_str();
         let ws = words(text);
         let mut forward = None;
         let mut lacking: Vec<String> = Vec::new();
