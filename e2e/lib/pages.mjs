@@ -30,6 +30,8 @@ export const publicPages = [
   { path: '/services/wycinka-drzew/apply', label: 'e-usługi: formularz bez logowania (logowanie)' },
   { path: '/status', label: 'stan sprawy bez logowania' },
   { path: '/deklaracja-dostepnosci', label: 'deklaracja dostępności' },
+  { path: '/ostrzezenia', label: 'ostrzeżenia dla mieszkańców' },
+  { path: '/ostrzezenia/subskrypcja', label: 'zapis na ostrzeżenia' },
   { path: '/lang/en?back=/deklaracja-dostepnosci', label: 'accessibility statement in English', lang: 'en' },
   { path: '/lang/en?back=/services', label: 'e-services catalogue in English', lang: 'en' },
 ];
@@ -63,6 +65,8 @@ export const staffPages = [
   { path: '/panel/admin/services', label: 'panel: e-usługi' },
   { path: '/panel/admin/accessibility', label: 'panel: deklaracja dostępności' },
   { path: '/panel/admin/intake', label: 'panel: robot wpływu (reguły, model)' },
+  { path: '/panel/alerts', label: 'panel: ostrzeżenia' },
+  { path: '/panel/alerts/new?template=flood', label: 'panel: nowe ostrzeżenie (powódź)' },
   { path: '/panel/surveys', label: 'panel: ocena obsługi' },
   { path: '/account', label: 'moje konto' },
   { path: '/account/password', label: 'zmiana hasła' },

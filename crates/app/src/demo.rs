@@ -201,6 +201,13 @@ impl App {
             }
         }
         self.ensure_demo_intake_rules(&tenant.tenant_id, &actor)?;
+        // The demo office's address register (for alert subscriptions by address).
+        if self.store.read(|c| {
+            Ok::<_, AppError>(ratusz_store::alerts::count_points(c, &tenant.tenant_id)?)
+        })? == 0
+        {
+            self.import_address_points(&tenant.tenant_id, &actor, DEMO_ADDRESSES)?;
+        }
         if self.services(&tenant.tenant_id, "", true)?.is_empty() {
             for (_, source) in ratusz_core::eservices::DEMO_SERVICES {
                 self.import_service_as(&tenant.tenant_id, &actor, source)?;
@@ -245,6 +252,10 @@ impl App {
         })
     }
 }
+
+/// The demo municipality's address register: three localities, 86 address points (made up,
+/// near Kraków), in the CSV form `import_address_points` reads.
+pub const DEMO_ADDRESSES: &str = include_str!("alerts/demo-addresses.csv");
 
 /// Letter templates of the demo office: (name, document kind, title, body).
 pub const DEMO_TEMPLATES: [(&str, &str, &str, &str); 9] = [

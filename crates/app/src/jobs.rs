@@ -44,6 +44,7 @@ impl App {
             crate::mail::JOB_KIND => self.run_send_mail(&job.tenant_id, &job.payload),
             crate::eservices::notify::JOB_KIND => self.run_notify(&job.tenant_id, &job.payload),
             crate::intake::JOB_READ => self.run_intake_read(&job.tenant_id, &job.payload),
+            crate::alerts::JOB_FANOUT => self.run_alert_fanout(&job.tenant_id, &job.payload),
             other => Err(format!("unknown job kind {other:?}")),
         };
         let now = self.now_ts();

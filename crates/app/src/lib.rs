@@ -3,6 +3,7 @@
 
 pub mod accessibility;
 pub mod accounts;
+pub mod alerts;
 pub mod antivirus;
 pub mod audit;
 pub mod casefiles;

@@ -124,6 +124,10 @@ pub enum Permission {
     ManageTemplates,
     /// Hand closed cases over to the office archive.
     ArchiveCases,
+    /// Write crisis alerts to residents and send them for approval.
+    ComposeAlerts,
+    /// Approve (or reject) a crisis alert someone else wrote: the second pair of eyes.
+    ApproveAlerts,
 }
 
 impl Role {
@@ -133,12 +137,24 @@ impl Role {
         match self {
             Role::Admin => matches!(
                 permission,
-                AdminTenant | ReadAudit | ReadOutbox | UsePanel | ManageFilePlan | ManageTemplates
+                AdminTenant
+                    | ReadAudit
+                    | ReadOutbox
+                    | UsePanel
+                    | ManageFilePlan
+                    | ManageTemplates
+                    | ComposeAlerts
+                    | ApproveAlerts
             ),
             // The registry desk registers, assigns and dispatches mail for the whole office.
             Role::Registrar => matches!(
                 permission,
-                UsePanel | RegisterItems | ReadRegisters | AssignItems | DispatchOutgoing
+                UsePanel
+                    | RegisterItems
+                    | ReadRegisters
+                    | AssignItems
+                    | DispatchOutgoing
+                    | ComposeAlerts
             ),
             Role::Manager => matches!(
                 permission,
@@ -150,6 +166,8 @@ impl Role {
                     | DispatchOutgoing
                     | ManageTemplates
                     | ArchiveCases
+                    | ComposeAlerts
+                    | ApproveAlerts
             ),
             Role::Clerk => matches!(
                 permission,
@@ -185,7 +203,9 @@ impl Permission {
             | Permission::ApproveDocuments
             | Permission::DispatchOutgoing
             | Permission::ManageTemplates
-            | Permission::ArchiveCases => 2,
+            | Permission::ArchiveCases
+            | Permission::ComposeAlerts
+            | Permission::ApproveAlerts => 2,
             _ => 1,
         }
     }

@@ -68,6 +68,22 @@ pub enum Command {
     Intake(crate::intake_cli::IntakeCmd),
     /// Rebuild this node's search index from the database.
     Reindex,
+    /// Crisis alerts: the address register residents subscribe by.
+    #[command(subcommand)]
+    Alerts(AlertsCmd),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AlertsCmd {
+    /// Replace a municipality's address register with a CSV file (header
+    /// miejscowosc,ulica,numer,kod_pocztowy,szerokosc,dlugosc; WGS84 degrees).
+    ImportAddresses {
+        #[command(flatten)]
+        tenant: TenantArg,
+        /// The CSV file (UTF-8).
+        #[arg(long)]
+        file: std::path::PathBuf,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -366,6 +382,16 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     sweep.deemed, sweep.reminders
                 );
             }
+        }
+        Command::Alerts(AlertsCmd::ImportAddresses { tenant, file }) => {
+            let app = open_app(&cfg)?;
+            let tid = tenant_id(&app, &tenant.tenant)?;
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| anyhow!("cannot read {} as UTF-8 text: {e}", file.display()))?;
+            let n = app
+                .import_address_points(&tid, &Actor::cli(), &text)
+                .map_err(app_err)?;
+            println!("{n} address points imported");
         }
         Command::Jobs(JobsCmd::RetryDead { tenant }) => {
             let app = open_app(&cfg)?;

@@ -5,6 +5,7 @@
 //! epoch (UTC); enumerations are text. Every query filters by `tenant_id`.
 
 pub mod accounts;
+pub mod alerts;
 pub mod audit;
 pub mod blobs;
 pub mod casefiles;

@@ -677,6 +677,70 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    address_points (id) {
+        id -> Text,
+        tenant_id -> Text,
+        locality -> Text,
+        street -> Text,
+        number -> Text,
+        postcode -> Text,
+        lat -> Double,
+        lon -> Double,
+    }
+}
+
+diesel::table! {
+    alert_subscribers (id) {
+        id -> Text,
+        tenant_id -> Text,
+        channel -> Text,
+        address -> Text,
+        topics -> Text,
+        localities -> Text,
+        lat -> Nullable<Double>,
+        lon -> Nullable<Double>,
+        place_label -> Text,
+        status -> Text,
+        token -> Text,
+        created_at -> BigInt,
+        confirmed_at -> Nullable<BigInt>,
+        unsubscribed_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    alerts (id) {
+        id -> Text,
+        tenant_id -> Text,
+        identifier -> Text,
+        workflow -> Text,
+        template -> Nullable<Text>,
+        cap -> Text,
+        sms_text -> Text,
+        localities -> Text,
+        author_id -> Text,
+        approver_id -> Nullable<Text>,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+        submitted_at -> Nullable<BigInt>,
+        approved_at -> Nullable<BigInt>,
+        fanned_out_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    alert_deliveries (alert_id, recipient, channel) {
+        tenant_id -> Text,
+        alert_id -> Text,
+        recipient -> Text,
+        channel -> Text,
+        address -> Text,
+        mail_id -> Nullable<Text>,
+        created_at -> BigInt,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     tenants,
     tenant_hosts,
@@ -724,4 +788,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     intake_rules,
     intake_models,
     generated_documents,
+    address_points,
+    alert_subscribers,
+    alerts,
+    alert_deliveries,
 );

@@ -4,6 +4,7 @@
 
 pub mod accessibility;
 pub mod accounts;
+pub mod alerts;
 pub mod api;
 pub mod audit;
 pub mod cases;
@@ -144,6 +145,26 @@ pub fn router(app: App, cfg: WebConfig) -> Router {
             post(accounts::tokens::tokens_revoke),
         )
         .route("/deklaracja-dostepnosci", get(accessibility::statement))
+        .route("/ostrzezenia", get(alerts::list))
+        .route("/ostrzezenia.atom", get(alerts::atom))
+        .route(
+            "/ostrzezenia/subskrypcja",
+            get(alerts::subscribe_page).post(alerts::subscribe_post),
+        )
+        .route(
+            "/ostrzezenia/subskrypcja/{token}",
+            get(alerts::subscription).post(alerts::subscription_post),
+        )
+        .route("/ostrzezenia/wypisz/{token}", get(alerts::unsubscribe))
+        .route("/ostrzezenia/{id}", get(alerts::show))
+        .route("/ostrzezenia/{id}/cap.xml", get(alerts::cap_xml))
+        .route("/panel/alerts", get(alerts::panel::list))
+        .route(
+            "/panel/alerts/new",
+            get(alerts::panel::new_page).post(alerts::panel::create),
+        )
+        .route("/panel/alerts/{id}", get(alerts::panel::show))
+        .route("/panel/alerts/{id}/{action}", post(alerts::panel::action))
         .route("/panel/surveys", get(eservices::admin::surveys))
         .route(
             "/panel/admin/accessibility",

@@ -28,6 +28,8 @@ pub struct PageCtx {
     pub sees_surveys: bool,
     /// Whether the intake queue is in the menu (the registry desk and managers who assign).
     pub sees_intake: bool,
+    /// Whether crisis alerts are in the menu (those who write or approve them).
+    pub sees_alerts: bool,
     pub path: String,
 }
 
@@ -48,6 +50,10 @@ impl PageCtx {
             sees_surveys: full.is_some_and(ratusz_app::eservices::survey::sees_results),
             sees_intake: full
                 .is_some_and(|p| p.allowed(ratusz_core::roles::Permission::AssignItems, None)),
+            sees_alerts: full.is_some_and(|p| {
+                p.allowed(Permission::ComposeAlerts, None)
+                    || p.allowed(Permission::ApproveAlerts, None)
+            }),
             path: ctx.path.clone(),
         }
     }
@@ -66,6 +72,7 @@ impl PageCtx {
             is_admin: false,
             sees_surveys: false,
             sees_intake: false,
+            sees_alerts: false,
             path: "/".into(),
         }
     }

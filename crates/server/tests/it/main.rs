@@ -5,6 +5,7 @@ mod support;
 
 mod smoke;
 
+mod alerts;
 mod antivirus;
 mod audit_chain;
 mod auth;

@@ -1,0 +1,450 @@
+//! The fan-out of an approved alert and what the dashboard shows of it.
+//!
+//! One `alert_fanout` job per alert walks the active subscribers a page at a time (keyset
+//! pagination, so memory stays flat whatever their number) and, for each one whose topics and
+//! place match, writes the delivery row and the e-mail in one transaction. The delivery row's
+//! primary key (alert, recipient, channel) makes the fan-out safe to run again after a crash
+//! or on two workers: nobody gets the alert twice. E-mails then go out through the mail queue
+//! (retries with backoff, dead letters, per-recipient status). An exercise goes to the
+//! office's staff only.
+
+use ratusz_core::alerts::{Alert, AreaMatcher, Point, Status, Topic, topics_for};
+use ratusz_store::alerts::{self as repo, AlertRow, DeliveryRow, SubscriberRow};
+use serde::{Deserialize, Serialize};
+
+use super::compose::PUBLISHED;
+use crate::accounts::Principal;
+use crate::{App, AppError};
+
+/// Subscribers read per transaction.
+const PAGE: i64 = 500;
+
+#[derive(Deserialize)]
+struct FanoutJob {
+    alert_id: String,
+}
+
+/// What the dashboard shows for one alert.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct AlertStats {
+    /// Recipients the fan-out wrote (one per subscriber and channel).
+    pub targeted: i64,
+    /// E-mails by the mail queue's status (`queued`, `sent`, `held`, `dead` …).
+    pub email: Vec<(String, i64)>,
+    pub sent: i64,
+    pub failed: i64,
+    /// Seconds from approval to 95 % of the targeted e-mails sent, once reached.
+    pub seconds_to_95: Option<f64>,
+}
+
+/// Whether a subscriber wants this alert: a topic in common (no topics: all) and the place
+/// inside the area, or the locality among the alert's.
+fn wants(
+    s: &SubscriberRow,
+    topics: &[Topic],
+    matchers: &[AreaMatcher<'_>],
+    localities: &[&str],
+) -> bool {
+    let topic_ok = s.topics.trim().is_empty()
+        || s.topics
+            .lines()
+            .filter_map(|t| Topic::parse(t.trim()))
+            .any(|t| topics.contains(&t));
+    if !topic_ok {
+        return false;
+    }
+    if s.localities.lines().any(|l| localities.contains(&l.trim())) {
+        return true;
+    }
+    match (s.lat, s.lon) {
+        (Some(lat), Some(lon)) => {
+            let point = Point { lat, lon };
+            matchers.iter().any(|m| m.contains(point))
+        }
+        _ => false,
+    }
+}
+
+/// The e-mail of an alert, with the link to the alert's page and, for a subscriber, the
+/// one-click unsubscribe link.
+fn email_text(alert: &Alert, row: &AlertRow, base: &str, token: Option<&str>) -> (String, String) {
+    let info = alert.infos.first();
+    let headline = info
+        .and_then(|i| i.headline.clone())
+        .unwrap_or_else(|| info.map(|i| i.event.clone()).unwrap_or_default());
+    let prefix = match (alert.status, alert.msg_type.as_str()) {
+        (Status::Exercise, _) => "[ĆWICZENIA] ",
+        (_, "Cancel") => "[ODWOŁANE] ",
+        (_, "Update") => "[AKTUALIZACJA] ",
+        _ => "",
+    };
+    let subject = format!("{prefix}Ostrzeżenie: {headline}");
+    let mut body = String::new();
+    if let Some(i) = info {
+        body.push_str(&format!("{}\n\n", headline));
+        if let Some(d) = &i.description {
+            body.push_str(&format!("{d}\n\n"));
+        }
+        if let Some(x) = &i.instruction {
+            body.push_str(&format!("Co robić: {x}\n\n"));
+        }
+        let areas: Vec<&str> = i.areas.iter().map(|a| a.area_desc.as_str()).collect();
+        body.push_str(&format!("Obszar: {}\n", areas.join("; ")));
+        let warsaw = |t: time::OffsetDateTime| {
+            let t = t.to_offset(ratusz_core::clock::warsaw_offset(t));
+            format!(
+                "{:02}.{:02}.{} {:02}:{:02}",
+                t.day(),
+                u8::from(t.month()),
+                t.year(),
+                t.hour(),
+                t.minute()
+            )
+        };
+        if let Some(o) = i.onset {
+            body.push_str(&format!("Od: {}\n", warsaw(o)));
+        }
+        if let Some(e) = i.expires {
+            body.push_str(&format!("Do: {}\n", warsaw(e)));
+        }
+    }
+    body.push_str(&format!("\nSzczegóły: {base}/ostrzezenia/{}\n", row.id));
+    if let Some(t) = token {
+        body.push_str(&format!(
+            "\nNie chcesz dostawać ostrzeżeń? Wypisz się jednym kliknięciem: {base}/ostrzezenia/wypisz/{t}\nZmień ustawienia: {base}/ostrzezenia/subskrypcja/{t}\n"
+        ));
+    }
+    (subject, body)
+}
+
+impl App {
+    /// Runs one `alert_fanout` job.
+    pub fn run_alert_fanout(&self, tenant_id: &str, payload: &str) -> Result<(), String> {
+        let job: FanoutJob = serde_json::from_str(payload).map_err(|e| e.to_string())?;
+        self.fan_out(tenant_id, &job.alert_id)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
+
+    /// Writes the deliveries of a published alert; returns how many were new.
+    pub fn fan_out(&self, tenant_id: &str, alert_id: &str) -> Result<usize, AppError> {
+        let Some(row) = self
+            .store
+            .read(|c| Ok::<_, AppError>(repo::alert(c, tenant_id, alert_id)?))?
+        else {
+            return Ok(0);
+        };
+        if row.workflow != PUBLISHED {
+            return Ok(0);
+        }
+        let alert: Alert =
+            serde_json::from_str(&row.cap).map_err(|e| AppError::Internal(e.to_string()))?;
+        let base = self.tenant_url(tenant_id)?;
+        let mut written = 0;
+        if alert.status == Status::Exercise {
+            written += self.fan_out_to_staff(&row, &alert, &base)?;
+        } else {
+            let topics: Vec<Topic> = alert.infos.iter().flat_map(topics_for).collect();
+            let areas: Vec<_> = alert.infos.iter().flat_map(|i| i.areas.iter()).collect();
+            let matchers: Vec<AreaMatcher<'_>> =
+                areas.iter().map(|a| AreaMatcher::new(a)).collect();
+            let localities: Vec<&str> = row.localities.lines().map(str::trim).collect();
+            let mut after = String::new();
+            loop {
+                let page = self.store.read(|c| {
+                    Ok::<_, AppError>(repo::active_subscribers(c, tenant_id, &after, PAGE)?)
+                })?;
+                let Some(last) = page.last() else { break };
+                after = last.id.clone();
+                let chosen: Vec<&SubscriberRow> = page
+                    .iter()
+                    .filter(|s| wants(s, &topics, &matchers, &localities))
+                    .collect();
+                let now = self.now_ts();
+                written += self.store.write(|conn| {
+                    let mut n = 0;
+                    for s in &chosen {
+                        if repo::delivery_exists(conn, &row.id, &s.id, &s.channel)? {
+                            continue;
+                        }
+                        let (subject, body) = email_text(&alert, &row, &base, Some(&s.token));
+                        let mail_id = crate::mail::enqueue(
+                            conn, tenant_id, &s.address, &subject, &body, now,
+                        )?;
+                        repo::insert_delivery(
+                            conn,
+                            &DeliveryRow {
+                                tenant_id: tenant_id.to_owned(),
+                                alert_id: row.id.clone(),
+                                recipient: s.id.clone(),
+                                channel: s.channel.clone(),
+                                address: s.address.clone(),
+                                mail_id: Some(mail_id),
+                                created_at: now,
+                            },
+                        )?;
+                        n += 1;
+                    }
+                    Ok::<_, AppError>(n)
+                })?;
+                if (page.len() as i64) < PAGE {
+                    break;
+                }
+            }
+        }
+        let now = self.now_ts();
+        self.store.write(|conn| {
+            if let Some(mut r) = repo::alert(conn, tenant_id, &row.id)?
+                && r.fanned_out_at.is_none()
+            {
+                r.fanned_out_at = Some(now);
+                repo::update_alert(conn, &r)?;
+            }
+            Ok::<_, AppError>(())
+        })?;
+        tracing::info!(alert = %row.identifier, recipients = written, "alert fanned out");
+        Ok(written)
+    }
+
+    /// An exercise: every member of staff with an e-mail, nobody else.
+    fn fan_out_to_staff(
+        &self,
+        row: &AlertRow,
+        alert: &Alert,
+        base: &str,
+    ) -> Result<usize, AppError> {
+        let tenant_id = row.tenant_id.as_str();
+        let now = self.now_ts();
+        self.store.write(|conn| {
+            let mut users: Vec<String> = ratusz_store::accounts::all_roles(conn, tenant_id)?
+                .into_iter()
+                .filter(|r| r.role != "resident")
+                .map(|r| r.user_id)
+                .collect();
+            users.sort();
+            users.dedup();
+            let mut n = 0;
+            for id in users {
+                let recipient = format!("staff:{id}");
+                if repo::delivery_exists(conn, &row.id, &recipient, "email")? {
+                    continue;
+                }
+                let Some(user) = ratusz_store::accounts::user(conn, tenant_id, &id)? else {
+                    continue;
+                };
+                let (subject, body) = email_text(alert, row, base, None);
+                let mail_id =
+                    crate::mail::enqueue(conn, tenant_id, &user.email, &subject, &body, now)?;
+                repo::insert_delivery(
+                    conn,
+                    &DeliveryRow {
+                        tenant_id: tenant_id.to_owned(),
+                        alert_id: row.id.clone(),
+                        recipient,
+                        channel: "email".into(),
+                        address: user.email.clone(),
+                        mail_id: Some(mail_id),
+                        created_at: now,
+                    },
+                )?;
+                n += 1;
+            }
+            Ok::<_, AppError>(n)
+        })
+    }
+
+    /// The dashboard's figures for an alert.
+    pub fn alert_stats(&self, p: &Principal, id: &str) -> Result<AlertStats, AppError> {
+        let row = self.alert(p, id)?;
+        self.store.read(|c| {
+            let targeted = repo::count_deliveries(c, &p.tenant_id, &row.id)?;
+            let email = repo::email_statuses(c, &p.tenant_id, &row.id)?;
+            let times = repo::email_sent_times(c, &p.tenant_id, &row.id)?;
+            let sent = email
+                .iter()
+                .filter(|(s, _)| s == "sent")
+                .map(|(_, n)| n)
+                .sum();
+            let failed = email
+                .iter()
+                .filter(|(s, _)| s == "dead" || s == "failed")
+                .map(|(_, n)| n)
+                .sum();
+            let need = ((targeted as f64) * 0.95).ceil() as usize;
+            let seconds_to_95 = match (row.approved_at, need) {
+                (Some(approved), need) if need > 0 && times.len() >= need => times
+                    .get(need - 1)
+                    .map(|t| (t - approved) as f64 / 1_000_000.0),
+                _ => None,
+            };
+            Ok(AlertStats {
+                targeted,
+                email,
+                sent,
+                failed,
+                seconds_to_95,
+            })
+        })
+    }
+
+    /// Published alerts for the public page, newest first.
+    pub fn public_alerts(&self, tenant_id: &str) -> Result<Vec<(AlertRow, Alert)>, AppError> {
+        let rows = self
+            .store
+            .read(|c| Ok::<_, AppError>(repo::alerts_in(c, tenant_id, &[PUBLISHED], 200)?))?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|r| serde_json::from_str::<Alert>(&r.cap).ok().map(|a| (r, a)))
+            .filter(|(_, a)| a.status != Status::Exercise)
+            .collect())
+    }
+
+    /// The CAP 1.2 XML of a published alert.
+    pub fn public_alert_cap(&self, tenant_id: &str, id: &str) -> Result<Option<String>, AppError> {
+        Ok(self
+            .public_alert(tenant_id, id)?
+            .map(|(_, a)| ratusz_documents::cap::write_cap(&a)))
+    }
+
+    /// The Atom feed of published alerts: each entry links the alert's page and its CAP XML
+    /// under `base` (the site's public URL).
+    pub fn public_alerts_atom(
+        &self,
+        tenant_id: &str,
+        base: &str,
+        title: &str,
+        author: &str,
+    ) -> Result<String, AppError> {
+        let rows = self.public_alerts(tenant_id)?;
+        let urls: Vec<(String, String)> = rows
+            .iter()
+            .map(|(r, _)| {
+                (
+                    format!("{base}/ostrzezenia/{}", r.id),
+                    format!("{base}/ostrzezenia/{}/cap.xml", r.id),
+                )
+            })
+            .collect();
+        let entries: Vec<ratusz_documents::cap::AtomEntry<'_>> = rows
+            .iter()
+            .zip(&urls)
+            .map(|((_, a), (page, cap))| ratusz_documents::cap::AtomEntry {
+                alert: a,
+                page_url: page,
+                cap_url: cap,
+            })
+            .collect();
+        let self_url = format!("{base}/ostrzezenia.atom");
+        let page_url = format!("{base}/ostrzezenia");
+        Ok(ratusz_documents::cap::write_atom(
+            &ratusz_documents::cap::AtomFeed {
+                id: &self_url,
+                title,
+                self_url: &self_url,
+                page_url: &page_url,
+                author,
+                updated: self.clock.now(),
+            },
+            &entries,
+        ))
+    }
+
+    /// One published alert (public), with its CAP message.
+    pub fn public_alert(
+        &self,
+        tenant_id: &str,
+        id: &str,
+    ) -> Result<Option<(AlertRow, Alert)>, AppError> {
+        Ok(self
+            .public_alerts(tenant_id)?
+            .into_iter()
+            .find(|(r, _)| r.id == id))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sub(topics: &str, localities: &str, at: Option<(f64, f64)>) -> SubscriberRow {
+        SubscriberRow {
+            id: "s".into(),
+            tenant_id: "t".into(),
+            channel: "email".into(),
+            address: "a@example.pl".into(),
+            topics: topics.into(),
+            localities: localities.into(),
+            lat: at.map(|p| p.0),
+            lon: at.map(|p| p.1),
+            place_label: String::new(),
+            status: "active".into(),
+            token: "x".into(),
+            created_at: 0,
+            confirmed_at: None,
+            unsubscribed_at: None,
+        }
+    }
+
+    #[test]
+    fn subscribers_match_by_topic_and_place() {
+        let mut area = ratusz_core::alerts::Area::new("pole");
+        area.polygons.push(ratusz_core::alerts::Polygon::new(vec![
+            Point {
+                lat: 50.0,
+                lon: 19.0,
+            },
+            Point {
+                lat: 50.0,
+                lon: 19.1,
+            },
+            Point {
+                lat: 50.1,
+                lon: 19.1,
+            },
+            Point {
+                lat: 50.1,
+                lon: 19.0,
+            },
+            Point {
+                lat: 50.0,
+                lon: 19.0,
+            },
+        ]));
+        let matchers = vec![AreaMatcher::new(&area)];
+        let weather = [Topic::Weather];
+        let inside = Some((50.05, 19.05));
+        let outside = Some((50.5, 19.05));
+        assert!(wants(&sub("", "Wola", inside), &weather, &matchers, &[]));
+        assert!(wants(
+            &sub("weather", "Wola", inside),
+            &weather,
+            &matchers,
+            &[]
+        ));
+        assert!(!wants(
+            &sub("events", "Wola", inside),
+            &weather,
+            &matchers,
+            &[]
+        ));
+        assert!(!wants(&sub("", "Wola", outside), &weather, &matchers, &[]));
+        assert!(wants(
+            &sub("", "Wola", outside),
+            &weather,
+            &matchers,
+            &["Wola"]
+        ));
+        assert!(wants(
+            &sub("", "Wola", None),
+            &weather,
+            &matchers,
+            &["Wola"]
+        ));
+        assert!(!wants(
+            &sub("", "Dobra", None),
+            &weather,
+            &matchers,
+            &["Wola"]
+        ));
+    }
+}

@@ -1,0 +1,414 @@
+//! Crisis alerts to residents: the municipality's address register, residents' subscriptions
+//! (double opt-in by e-mail, one-click unsubscribe), alerts written and approved by two
+//! different people ([`compose`]), and their fan-out to every matching subscriber
+//! ([`deliver`]). The CAP 1.2 model, validation, geometry and the SMS text are pure and live
+//! in `ratusz_core::alerts`; CAP and Atom XML in `ratusz_documents::cap`.
+//!
+//! What this version does not yet do (see the note): SMS through a gateway, web push,
+//! escalation of alerts that need confirmation, import of other services' CAP feeds.
+
+pub mod compose;
+pub mod deliver;
+
+use ratusz_core::alerts::Topic;
+use ratusz_store::alerts::{self as repo, AddressPointRow, SubscriberRow};
+use ratusz_store::new_id;
+use serde_json::json;
+
+use crate::accounts::{normalize_email, random_token};
+use crate::audit::{Actor, record};
+use crate::{App, AppError, FieldError};
+
+pub use compose::AlertInput;
+
+/// The fan-out job (one per approved alert).
+pub const JOB_FANOUT: &str = "alert_fanout";
+
+pub const PENDING: &str = "pending";
+pub const ACTIVE: &str = "active";
+pub const UNSUBSCRIBED: &str = "unsubscribed";
+
+/// A resident's subscription as entered. Strings as received.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct SubscribeInput {
+    pub email: String,
+    /// Topic codes ([`Topic::as_str`]); none means every topic.
+    pub topics: Vec<String>,
+    pub locality: String,
+    /// Street and number of the resident's address point (both or neither).
+    pub street: String,
+    pub number: String,
+}
+
+/// What `subscribe` did, for the page that follows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Subscribed {
+    /// A confirmation link was e-mailed.
+    ConfirmationSent,
+    /// The address already receives alerts; a link to change the settings was e-mailed.
+    AlreadyActive,
+}
+
+/// Lower-case without surrounding space and with one space between words, for matching what
+/// a resident types against the address register.
+fn norm(s: &str) -> String {
+    s.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// Street names as residents write them: "ul. Polna", "Polna", "ulica Polna" are the same.
+fn bare_street(s: &str) -> String {
+    let n = norm(s);
+    for prefix in [
+        "ulica ", "ul. ", "ul.", "aleja ", "al. ", "plac ", "pl. ", "osiedle ", "os. ",
+    ] {
+        if let Some(rest) = n.strip_prefix(prefix) {
+            return rest.trim().to_owned();
+        }
+    }
+    n
+}
+
+impl App {
+    /// Replaces the municipality's address register with the points of a CSV file (header
+    /// `miejscowosc,ulica,numer,kod_pocztowy,szerokosc,dlugosc`; comma or semicolon; WGS84
+    /// degrees with a dot or a comma). All or nothing: a bad line names its number and field.
+    pub fn import_address_points(
+        &self,
+        tenant_id: &str,
+        actor: &Actor,
+        csv_text: &str,
+    ) -> Result<usize, AppError> {
+        let delimiter = if csv_text.lines().next().is_some_and(|h| h.contains(';')) {
+            b';'
+        } else {
+            b','
+        };
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .trim(csv::Trim::All)
+            .from_reader(csv_text.as_bytes());
+        let bad = |line: usize, what: &str| {
+            AppError::field(
+                "file",
+                "address-line",
+                format!("Wiersz {line}: {what}. Popraw plik i zaimportuj go ponownie."),
+                format!("Line {line}: {what}. Fix the file and import it again."),
+            )
+        };
+        let headers = reader
+            .headers()
+            .map_err(|_| bad(1, "nie da się odczytać nagłówka"))?
+            .clone();
+        let col = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
+        let (Some(c_loc), Some(c_street), Some(c_num), Some(c_lat), Some(c_lon)) = (
+            col("miejscowosc"),
+            col("ulica"),
+            col("numer"),
+            col("szerokosc"),
+            col("dlugosc"),
+        ) else {
+            return Err(bad(
+                1,
+                "nagłówek musi mieć kolumny miejscowosc, ulica, numer, szerokosc, dlugosc (i nieobowiązkowo kod_pocztowy)",
+            ));
+        };
+        let c_post = col("kod_pocztowy");
+        let mut rows = Vec::new();
+        for (i, record) in reader.records().enumerate() {
+            let line = i + 2;
+            let record = record.map_err(|_| bad(line, "wiersz nie jest poprawnym CSV"))?;
+            let get = |c: usize| record.get(c).unwrap_or("").trim().to_owned();
+            let degrees = |c: usize| get(c).replace(',', ".").parse::<f64>().ok();
+            let (Some(lat), Some(lon)) = (degrees(c_lat), degrees(c_lon)) else {
+                return Err(bad(
+                    line,
+                    "szerokość i długość muszą być liczbami (stopnie WGS84)",
+                ));
+            };
+            if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
+                return Err(bad(
+                    line,
+                    "współrzędne poza zakresem (szerokość ±90, długość ±180)",
+                ));
+            }
+            let locality = get(c_loc);
+            let number = get(c_num);
+            if locality.is_empty() || number.is_empty() {
+                return Err(bad(line, "brak miejscowości albo numeru"));
+            }
+            rows.push(AddressPointRow {
+                id: new_id(),
+                tenant_id: tenant_id.to_owned(),
+                locality,
+                street: get(c_street),
+                number,
+                postcode: c_post.map(get).unwrap_or_default(),
+                lat,
+                lon,
+            });
+        }
+        let n = rows.len();
+        let now = self.now_ts();
+        self.store.write(|conn| {
+            repo::delete_points(conn, tenant_id)?;
+            repo::insert_points(conn, &rows)?;
+            record(
+                conn,
+                tenant_id,
+                actor,
+                "alerts.addresses_imported",
+                ("tenant", Some(tenant_id)),
+                json!({"points": n}),
+                now,
+            )?;
+            Ok::<_, AppError>(())
+        })?;
+        Ok(n)
+    }
+
+    /// The localities of the address register (the subscription form's and the area's list).
+    pub fn alert_localities(&self, tenant_id: &str) -> Result<Vec<String>, AppError> {
+        self.store.read(|c| Ok(repo::localities(c, tenant_id)?))
+    }
+
+    /// Asks for alerts by e-mail: checks the input, stores the choice as pending and e-mails
+    /// the confirmation link (double opt-in). An address that already receives alerts gets a
+    /// link to its settings instead, so nobody can change someone else's subscription.
+    pub fn subscribe(
+        &self,
+        tenant_id: &str,
+        input: &SubscribeInput,
+    ) -> Result<Subscribed, AppError> {
+        let mut errors = Vec::new();
+        let email = match normalize_email(&input.email) {
+            Ok((e, _)) => Some(e.to_lowercase()),
+            Err(e) => {
+                errors.push(e);
+                None
+            }
+        };
+        let mut topics = Vec::new();
+        for t in &input.topics {
+            match Topic::parse(t.trim()) {
+                Some(t) if !topics.contains(&t) => topics.push(t),
+                Some(_) => {}
+                None => errors.push(FieldError::new(
+                    "topics",
+                    "unknown-value",
+                    "Wybierz rodzaje ostrzeżeń z listy.",
+                    "Choose the kinds of alerts from the list.",
+                )),
+            }
+        }
+        let localities = self.alert_localities(tenant_id)?;
+        let locality = localities
+            .iter()
+            .find(|l| norm(l) == norm(&input.locality))
+            .cloned();
+        if locality.is_none() {
+            errors.push(FieldError::new(
+                "locality",
+                "unknown-value",
+                "Wybierz miejscowość z listy.",
+                "Choose a locality from the list.",
+            ));
+        }
+        let (street, number) = (input.street.trim(), input.number.trim());
+        let mut point = None;
+        if let Some(loc) = &locality {
+            match (street.is_empty(), number.is_empty()) {
+                (true, true) => {}
+                (false, false) => {
+                    let streets = self
+                        .store
+                        .read(|c| Ok::<_, AppError>(repo::streets(c, tenant_id, loc)?))?;
+                    let found = match streets
+                        .iter()
+                        .find(|s| bare_street(s) == bare_street(street))
+                    {
+                        Some(s) => self.store.read(|c| {
+                            Ok::<_, AppError>(repo::find_point(
+                                c,
+                                tenant_id,
+                                loc,
+                                s,
+                                &number.to_uppercase(),
+                            )?)
+                        })?,
+                        None => None,
+                    };
+                    match found {
+                        Some(p) => point = Some(p),
+                        None => errors.push(FieldError::new(
+                            "number",
+                            "unknown-address",
+                            format!("Nie znaleźliśmy adresu {street} {number} w miejscowości {loc}. Sprawdź ulicę i numer albo zostaw je puste, aby dostawać ostrzeżenia dla całej miejscowości."),
+                            format!("We did not find {street} {number} in {loc}. Check the street and number, or leave them empty to get alerts for the whole locality."),
+                        )),
+                    }
+                }
+                _ => errors.push(FieldError::new(
+                    if street.is_empty() {
+                        "street"
+                    } else {
+                        "number"
+                    },
+                    "empty",
+                    "Podaj ulicę i numer domu albo zostaw oba pola puste.",
+                    "Enter both the street and the house number, or leave both empty.",
+                )),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(AppError::Invalid(errors));
+        }
+        let (Some(email), Some(locality)) = (email, locality) else {
+            return Err(AppError::Internal("subscription validation".into()));
+        };
+        let place_label = match &point {
+            Some(p) if p.street.is_empty() => format!("{}, {}", p.locality, p.number),
+            Some(p) => format!("{}, {} {}", p.locality, p.street, p.number),
+            None => locality.clone(),
+        };
+        let topics_text = topics
+            .iter()
+            .map(|t| t.as_str())
+            .collect::<Vec<_>>()
+            .join("\n");
+        let now = self.now_ts();
+        let base = self.tenant_url(tenant_id)?;
+        self.store.write(|conn| {
+            let existing = repo::subscriber_by_address(conn, tenant_id, "email", &email)?;
+            if let Some(s) = existing.as_ref().filter(|s| s.status == ACTIVE) {
+                crate::mail::enqueue(
+                    conn,
+                    tenant_id,
+                    &email,
+                    "Ostrzeżenia z urzędu: Twoje ustawienia",
+                    &format!(
+                        "Ten adres już dostaje ostrzeżenia z urzędu ({}).\n\nAby zmienić rodzaje ostrzeżeń albo miejsce, otwórz:\n{base}/ostrzezenia/subskrypcja/{}\n\nJeśli to nie Ty prosiłeś o tę wiadomość, zignoruj ją: nic się nie zmieni.",
+                        s.place_label, s.token
+                    ),
+                    now,
+                )?;
+                return Ok(Subscribed::AlreadyActive);
+            }
+            let token = random_token(24);
+            let row = SubscriberRow {
+                id: existing.as_ref().map_or_else(new_id, |s| s.id.clone()),
+                tenant_id: tenant_id.to_owned(),
+                channel: "email".into(),
+                address: email.clone(),
+                topics: topics_text.clone(),
+                localities: locality.clone(),
+                lat: point.as_ref().map(|p| p.lat),
+                lon: point.as_ref().map(|p| p.lon),
+                place_label: place_label.clone(),
+                status: PENDING.into(),
+                token: token.clone(),
+                created_at: existing.as_ref().map_or(now, |s| s.created_at),
+                confirmed_at: None,
+                unsubscribed_at: None,
+            };
+            if existing.is_some() {
+                repo::update_subscriber(conn, &row)?;
+            } else {
+                repo::insert_subscriber(conn, &row)?;
+            }
+            crate::mail::enqueue(
+                conn,
+                tenant_id,
+                &email,
+                "Potwierdź zapis na ostrzeżenia z urzędu",
+                &format!(
+                    "Aby dostawać ostrzeżenia z urzędu dla: {place_label}, potwierdź zapis, otwierając:\n{base}/ostrzezenia/subskrypcja/{token}\n\nJeśli to nie Ty zapisałeś ten adres, zignoruj tę wiadomość: bez potwierdzenia nie wyślemy żadnego ostrzeżenia."
+                ),
+                now,
+            )?;
+            record(
+                conn,
+                tenant_id,
+                &Actor::Robot { name: "alerts".into() },
+                "alerts.subscription_requested",
+                ("alert_subscriber", Some(&row.id)),
+                json!({"channel": "email", "place": place_label, "topics": topics_text}),
+                now,
+            )?;
+            Ok::<_, AppError>(Subscribed::ConfirmationSent)
+        })
+    }
+
+    /// The subscription a link's token opens (`None` for an unknown token).
+    pub fn subscription(
+        &self,
+        tenant_id: &str,
+        token: &str,
+    ) -> Result<Option<SubscriberRow>, AppError> {
+        if token.len() > 100 {
+            return Ok(None);
+        }
+        self.store
+            .read(|c| Ok(repo::subscriber_by_token(c, tenant_id, token)?))
+    }
+
+    /// Confirms (or, with `active = false`, ends) the subscription a link's token opens.
+    pub fn set_subscription_active(
+        &self,
+        tenant_id: &str,
+        token: &str,
+        active: bool,
+    ) -> Result<SubscriberRow, AppError> {
+        let now = self.now_ts();
+        self.store.write(|conn| {
+            let mut s =
+                repo::subscriber_by_token(conn, tenant_id, token)?.ok_or(AppError::NotFound)?;
+            if active {
+                s.status = ACTIVE.into();
+                s.confirmed_at = Some(now);
+                s.unsubscribed_at = None;
+            } else {
+                s.status = UNSUBSCRIBED.into();
+                s.unsubscribed_at = Some(now);
+            }
+            repo::update_subscriber(conn, &s)?;
+            record(
+                conn,
+                tenant_id,
+                &Actor::Robot {
+                    name: "alerts".into(),
+                },
+                if active {
+                    "alerts.subscription_confirmed"
+                } else {
+                    "alerts.unsubscribed"
+                },
+                ("alert_subscriber", Some(&s.id)),
+                json!({"channel": s.channel}),
+                now,
+            )?;
+            Ok(s)
+        })
+    }
+
+    /// The public address of a municipality (its first host, else the configured URL).
+    pub(crate) fn tenant_url(&self, _tenant_id: &str) -> Result<String, AppError> {
+        Ok(self.settings.public_url.trim_end_matches('/').to_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn street_names_match_as_residents_write_them() {
+        assert_eq!(bare_street("ul. Polna"), "polna");
+        assert_eq!(bare_street("  Ulica   Polna "), "polna");
+        assert_eq!(bare_street("Polna"), "polna");
+        assert_ne!(bare_street("Polna"), bare_street("Lipowa"));
+    }
+}

@@ -1,0 +1,387 @@
+//! Crisis alerts end to end, as residents and staff use them over HTTP: a resident subscribes
+//! by e-mail for their street (double opt-in), a clerk writes a storm warning for a polygon
+//! around it, the author cannot approve it, a second person does, the fan-out e-mails the
+//! resident (with the unsubscribe link) and nobody outside the area or the topic, running it
+//! again sends nothing twice, the CAP XML validates against the OASIS schema (real xmllint),
+//! the Atom feed and the public pages show it, the dashboard counts it; bad input gets clear
+//! errors; an exercise reaches staff only; an unsubscribed resident gets nothing more.
+
+use crate::both_engines;
+use crate::support::*;
+
+const REGISTRAR: &str = "kancelaria@przykladowo.gov.pl";
+const MANAGER: &str = "kierownik.gk@przykladowo.gov.pl";
+
+/// A polygon around ul. Polna 5 in the demo's address register (50.0646, 19.9410).
+const POLYGON: &str =
+    "50.0630,19.9390 50.0660,19.9390 50.0660,19.9430 50.0630,19.9430 50.0630,19.9390";
+
+/// `YYYY-MM-DDTHH:MM` in Polish local time, `hours` from now.
+fn local(hours: i64) -> String {
+    let t = time::OffsetDateTime::now_utc() + time::Duration::hours(hours);
+    let t = t.to_offset(ratusz_core::clock::warsaw_offset(t));
+    format!(
+        "{}-{:02}-{:02}T{:02}:{:02}",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute()
+    )
+}
+
+/// The newest outbox e-mail to `to` whose subject starts with `subject`.
+fn mail_to(s: &TestServer, to: &str, subject: &str) -> Option<ratusz_app::store::mail::MailRow> {
+    s.app
+        .outbox(&s.demo_tenant, 500)
+        .expect("outbox")
+        .into_iter()
+        .filter(|m| m.to_addr == to && m.subject.starts_with(subject))
+        .max_by_key(|m| m.created_at)
+}
+
+/// The token of the first `/ostrzezenia/<kind>/<token>` link in a text.
+fn link_token(text: &str, kind: &str) -> String {
+    let marker = format!("/ostrzezenia/{kind}/");
+    let start = text.find(&marker).expect("a link") + marker.len();
+    text[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect()
+}
+
+/// Subscribes over the public form and confirms through the e-mailed link.
+fn subscribe(s: &TestServer, email: &str, fields: &[(&str, &str)]) {
+    let c = s.client();
+    let mut all = vec![("email", email)];
+    all.extend_from_slice(fields);
+    let r = c.submit("/ostrzezenia/subskrypcja", "/ostrzezenia/subskrypcja", &all);
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("Sprawdź skrzynkę"), "{}", r.body);
+    let mail = mail_to(s, email, "Potwierdź zapis").expect("confirmation e-mail");
+    let token = link_token(&mail.body_text, "subskrypcja");
+    let page = c.get(&format!("/ostrzezenia/subskrypcja/{token}"));
+    assert!(
+        page.body.contains("czeka na potwierdzenie"),
+        "{}",
+        page.body
+    );
+    let r = c.submit(
+        &format!("/ostrzezenia/subskrypcja/{token}"),
+        &format!("/ostrzezenia/subskrypcja/{token}"),
+        &[("action", "confirm")],
+    );
+    assert!(r.body.contains("Zapis potwierdzony"), "{}", r.body);
+}
+
+/// Writes an alert through the staff form; returns the response.
+fn compose(c: &Client, fields: &[(&str, &str)]) -> Resp {
+    c.submit(
+        "/panel/alerts/new?template=storm",
+        "/panel/alerts/new",
+        fields,
+    )
+}
+
+fn alert_id(r: &Resp) -> String {
+    assert_eq!(r.status, 303, "{}", r.body);
+    r.location
+        .as_deref()
+        .and_then(|l| l.strip_prefix("/panel/alerts/"))
+        .expect("the alert's page")
+        .to_owned()
+}
+
+both_engines!(
+    a_storm_warning_reaches_the_subscribed_street_after_a_second_person_approves,
+    |engine| {
+        let s = TestServer::start(engine);
+        // Jan at ul. Polna 5 (inside), Anna in Wola Przykładowska (outside), Ewa at Polna 5
+        // but only for events.
+        subscribe(
+            &s,
+            "jan.alert@example.pl",
+            &[
+                ("topics", "weather"),
+                ("locality", "Przykładowo"),
+                ("street", "ul. Polna"),
+                ("number", "5"),
+            ],
+        );
+        subscribe(
+            &s,
+            "anna.alert@example.pl",
+            &[("locality", "Wola Przykładowska")],
+        );
+        subscribe(
+            &s,
+            "ewa.alert@example.pl",
+            &[
+                ("topics", "events"),
+                ("locality", "Przykładowo"),
+                ("street", "Polna"),
+                ("number", "5"),
+            ],
+        );
+
+        // Bad input: clear errors, nothing saved.
+        let desk = s.staff(REGISTRAR);
+        let (onset, expires) = (local(0), local(6));
+        let base: Vec<(&str, &str)> = vec![
+            ("template", "storm"),
+            ("msg_type", "alert"),
+            ("category", "Met"),
+            ("event", "Burza z gradem"),
+            ("urgency", "Expected"),
+            ("severity", "Severe"),
+            ("certainty", "Likely"),
+            ("headline", "Ostrzeżenie przed burzą z gradem"),
+            (
+                "instruction",
+                "Zostań w domu, zabezpiecz przedmioty na balkonie.",
+            ),
+        ];
+        let mut bad = base.clone();
+        bad.extend([
+            ("onset", expires.as_str()),
+            ("expires", onset.as_str()),
+            ("polygon", "50.06,19.93 50.07,19.94 50.05,19.95"),
+        ]);
+        let r = compose(&desk, &bad);
+        assert_eq!(r.status, 422, "{}", r.body);
+        assert!(r.body.contains("field-error"), "{}", r.body);
+
+        // The registry desk writes the warning and sends it for approval.
+        let mut good = base.clone();
+        good.extend([
+            ("onset", onset.as_str()),
+            ("expires", expires.as_str()),
+            ("polygon", POLYGON),
+        ]);
+        let id = alert_id(&compose(&desk, &good));
+        let page = desk.get(&format!("/panel/alerts/{id}"));
+        assert_eq!(page.status, 200);
+        assert!(
+            page.body.contains("OSTRZEZENIE") || page.body.contains("Ostrzezenie"),
+            "the SMS text without Polish letters: {}",
+            page.body
+        );
+        let r = desk.submit(
+            &format!("/panel/alerts/{id}"),
+            &format!("/panel/alerts/{id}/submit"),
+            &[],
+        );
+        assert_eq!(r.status, 303, "{}", r.body);
+        // The registry desk may not approve at all; nothing is sent yet.
+        let r = desk.submit(
+            &format!("/panel/alerts/{id}"),
+            &format!("/panel/alerts/{id}/approve"),
+            &[],
+        );
+        assert_eq!(r.status, 403, "{}", r.body);
+        s.app.drain_jobs("test").expect("jobs");
+        assert!(mail_to(&s, "jan.alert@example.pl", "Ostrzeżenie").is_none());
+
+        // A manager who wrote an alert cannot approve it either (four eyes).
+        let manager = s.staff(MANAGER);
+        let own = alert_id(&compose(&manager, &good));
+        manager.submit(
+            &format!("/panel/alerts/{own}"),
+            &format!("/panel/alerts/{own}/submit"),
+            &[],
+        );
+        let r = manager.submit(
+            &format!("/panel/alerts/{own}"),
+            &format!("/panel/alerts/{own}/approve"),
+            &[],
+        );
+        assert_eq!(r.status, 422, "{}", r.body);
+        assert!(r.body.contains("inna osoba niż autor"), "{}", r.body);
+
+        // The manager approves the desk's alert: published and fanned out.
+        let r = manager.submit(
+            &format!("/panel/alerts/{id}"),
+            &format!("/panel/alerts/{id}/approve"),
+            &[],
+        );
+        assert_eq!(r.status, 303, "{}", r.body);
+        s.app.drain_jobs("test").expect("jobs");
+        let mail = mail_to(&s, "jan.alert@example.pl", "Ostrzeżenie").expect("Jan's alert");
+        assert!(mail.subject.contains("burzą z gradem"), "{}", mail.subject);
+        assert!(
+            mail.body_text.contains("/ostrzezenia/wypisz/"),
+            "{}",
+            mail.body_text
+        );
+        assert!(
+            mail_to(&s, "anna.alert@example.pl", "Ostrzeżenie").is_none(),
+            "outside the area"
+        );
+        assert!(
+            mail_to(&s, "ewa.alert@example.pl", "Ostrzeżenie").is_none(),
+            "another topic"
+        );
+        // Running the fan-out again sends nothing twice.
+        assert_eq!(s.app.fan_out(&s.demo_tenant, &id).expect("fan out"), 0);
+
+        // The public page, the CAP XML (valid against the OASIS schema) and the Atom feed.
+        let public = s.client();
+        let list = public.get("/ostrzezenia");
+        assert!(
+            list.body.contains("Ostrzeżenie przed burzą z gradem"),
+            "{}",
+            list.body
+        );
+        let cap = public.get(&format!("/ostrzezenia/{id}/cap.xml"));
+        assert_eq!(cap.status, 200);
+        assert!(cap.body.contains("urn:oasis:names:tc:emergency:cap:1.2"));
+        assert!(cap.body.contains("<polygon>"), "{}", cap.body);
+        let xsd = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../../shared/ref/cap/schema/CAP-v1.2.xsd");
+        let file = std::env::temp_dir().join(format!("ratusz-cap-{id}.xml"));
+        std::fs::write(&file, &cap.body).expect("write");
+        let out = std::process::Command::new("xmllint")
+            .arg("--noout")
+            .arg("--schema")
+            .arg(&xsd)
+            .arg(&file)
+            .output()
+            .expect("xmllint (libxml2-utils) must be installed: scripts/install-deps.sh");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let _ = std::fs::remove_file(&file);
+        let atom = public.get("/ostrzezenia.atom");
+        assert!(
+            atom.body.contains(&format!("/ostrzezenia/{id}/cap.xml")),
+            "{}",
+            atom.body
+        );
+
+        // The dashboard counts one recipient.
+        let page = manager.get(&format!("/panel/alerts/{id}"));
+        assert!(page.body.contains("Adresaci</th><td>1<"), "{}", page.body);
+
+        // An exercise reaches staff only.
+        let mut drill = good.clone();
+        drill.push(("exercise", "1"));
+        let drill_id = alert_id(&compose(&desk, &drill));
+        desk.submit(
+            &format!("/panel/alerts/{drill_id}"),
+            &format!("/panel/alerts/{drill_id}/submit"),
+            &[],
+        );
+        manager.submit(
+            &format!("/panel/alerts/{drill_id}"),
+            &format!("/panel/alerts/{drill_id}/approve"),
+            &[],
+        );
+        s.app.drain_jobs("test").expect("jobs");
+        assert!(
+            mail_to(&s, MANAGER, "[ĆWICZENIA]").is_some(),
+            "staff get the exercise"
+        );
+        let jan_mails = s
+            .app
+            .outbox(&s.demo_tenant, 500)
+            .expect("outbox")
+            .into_iter()
+            .filter(|m| m.to_addr == "jan.alert@example.pl" && m.subject.starts_with("[ĆWICZENIA]"))
+            .count();
+        assert_eq!(jan_mails, 0, "residents never get an exercise");
+
+        // Jan unsubscribes with one click; the next alert does not reach him.
+        let token = link_token(&mail.body_text, "wypisz");
+        let c = s.client();
+        let page = c.get(&format!("/ostrzezenia/wypisz/{token}"));
+        assert!(page.body.contains("Wypisz mnie"), "{}", page.body);
+        let r = c.submit(
+            &format!("/ostrzezenia/wypisz/{token}"),
+            &format!("/ostrzezenia/subskrypcja/{token}"),
+            &[("action", "unsubscribe")],
+        );
+        assert!(r.body.contains("Wypisano"), "{}", r.body);
+        let mut second = good.clone();
+        second.retain(|(k, _)| *k != "headline");
+        second.push(("headline", "Druga burza"));
+        let second_id = alert_id(&compose(&desk, &second));
+        desk.submit(
+            &format!("/panel/alerts/{second_id}"),
+            &format!("/panel/alerts/{second_id}/submit"),
+            &[],
+        );
+        manager.submit(
+            &format!("/panel/alerts/{second_id}"),
+            &format!("/panel/alerts/{second_id}/approve"),
+            &[],
+        );
+        s.app.drain_jobs("test").expect("jobs");
+        assert!(mail_to(&s, "jan.alert@example.pl", "Ostrzeżenie: Druga burza").is_none());
+    }
+);
+
+both_engines!(
+    a_subscription_names_what_is_wrong_and_cannot_be_changed_by_a_stranger,
+    |engine| {
+        let s = TestServer::start(engine);
+        let c = s.client();
+        let r = c.submit(
+            "/ostrzezenia/subskrypcja",
+            "/ostrzezenia/subskrypcja",
+            &[
+                ("email", "to nie e-mail"),
+                ("locality", "Atlantyda"),
+                ("street", "Polna"),
+            ],
+        );
+        assert_eq!(r.status, 422, "{}", r.body);
+        for msg in [
+            "poprawny adres e-mail",
+            "Wybierz miejscowość",
+            "ulicę i numer",
+        ] {
+            assert!(r.body.contains(msg), "{msg}: {}", r.body);
+        }
+        let r = c.submit(
+            "/ostrzezenia/subskrypcja",
+            "/ostrzezenia/subskrypcja",
+            &[
+                ("email", "jan@example.pl"),
+                ("locality", "Przykładowo"),
+                ("street", "Polna"),
+                ("number", "999"),
+            ],
+        );
+        assert_eq!(r.status, 422, "{}", r.body);
+        assert!(r.body.contains("Nie znaleźliśmy adresu"), "{}", r.body);
+        // An active subscription is not reset by someone else submitting the same address.
+        subscribe(&s, "jan@example.pl", &[("locality", "Przykładowo")]);
+        let r = c.submit(
+            "/ostrzezenia/subskrypcja",
+            "/ostrzezenia/subskrypcja",
+            &[("email", "jan@example.pl"), ("locality", "Dobra")],
+        );
+        assert!(r.body.contains("już dostaje ostrzeżenia"), "{}", r.body);
+        let sub = s
+            .app
+            .store
+            .read(|conn| {
+                ratusz_app::store::alerts::subscriber_by_address(
+                    conn,
+                    &s.demo_tenant,
+                    "email",
+                    "jan@example.pl",
+                )
+            })
+            .expect("read")
+            .expect("subscriber");
+        assert_eq!(
+            (sub.status.as_str(), sub.localities.as_str()),
+            ("active", "Przykładowo")
+        );
+        // An unknown token is a 404.
+        assert_eq!(c.get("/ostrzezenia/subskrypcja/nieznany").status, 404);
+    }
+);

@@ -1,0 +1,9 @@
+DROP INDEX alert_deliveries_tenant;
+DROP TABLE alert_deliveries;
+DROP INDEX alerts_list;
+DROP TABLE alerts;
+DROP INDEX alert_subscribers_token;
+DROP INDEX alert_subscribers_active;
+DROP TABLE alert_subscribers;
+DROP INDEX address_points_find;
+DROP TABLE address_points;

@@ -1,0 +1,353 @@
+//! Crisis alerts: the municipality's address points, residents' subscriptions, the alerts staff
+//! write (with their four-eyes workflow) and one delivery row per recipient and channel.
+
+use diesel::prelude::*;
+use serde::Serialize;
+
+use crate::schema::{address_points, alert_deliveries, alert_subscribers, alerts, mail_messages};
+use crate::{Db, Result};
+
+// ---- address points ----
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, Serialize)]
+#[diesel(table_name = address_points)]
+pub struct AddressPointRow {
+    pub id: String,
+    #[serde(skip)]
+    pub tenant_id: String,
+    pub locality: String,
+    pub street: String,
+    pub number: String,
+    pub postcode: String,
+    pub lat: f64,
+    pub lon: f64,
+}
+
+/// Inserts address points one statement each (the multi-backend connection has no batch
+/// insert); callers wrap a whole import in one transaction.
+pub fn insert_points(conn: &mut Db, rows: &[AddressPointRow]) -> Result<()> {
+    for row in rows {
+        diesel::insert_into(address_points::table)
+            .values(row)
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn delete_points(conn: &mut Db, tenant_id: &str) -> Result<usize> {
+    Ok(
+        diesel::delete(address_points::table.filter(address_points::tenant_id.eq(tenant_id)))
+            .execute(conn)?,
+    )
+}
+
+pub fn count_points(conn: &mut Db, tenant_id: &str) -> Result<i64> {
+    Ok(address_points::table
+        .filter(address_points::tenant_id.eq(tenant_id))
+        .count()
+        .get_result(conn)?)
+}
+
+/// The localities of the address register, sorted.
+pub fn localities(conn: &mut Db, tenant_id: &str) -> Result<Vec<String>> {
+    Ok(address_points::table
+        .filter(address_points::tenant_id.eq(tenant_id))
+        .select(address_points::locality)
+        .distinct()
+        .order(address_points::locality.asc())
+        .load(conn)?)
+}
+
+/// The address point at `street` `number` in `locality` (exact, as the register spells it;
+/// the caller normalises).
+pub fn find_point(
+    conn: &mut Db,
+    tenant_id: &str,
+    locality: &str,
+    street: &str,
+    number: &str,
+) -> Result<Option<AddressPointRow>> {
+    Ok(address_points::table
+        .filter(address_points::tenant_id.eq(tenant_id))
+        .filter(address_points::locality.eq(locality))
+        .filter(address_points::street.eq(street))
+        .filter(address_points::number.eq(number))
+        .select(AddressPointRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// The streets of a locality (for the form's suggestions and error messages).
+pub fn streets(conn: &mut Db, tenant_id: &str, locality: &str) -> Result<Vec<String>> {
+    Ok(address_points::table
+        .filter(address_points::tenant_id.eq(tenant_id))
+        .filter(address_points::locality.eq(locality))
+        .select(address_points::street)
+        .distinct()
+        .order(address_points::street.asc())
+        .load(conn)?)
+}
+
+// ---- subscribers ----
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset, Serialize)]
+#[diesel(table_name = alert_subscribers, treat_none_as_null = true)]
+pub struct SubscriberRow {
+    pub id: String,
+    #[serde(skip)]
+    pub tenant_id: String,
+    /// `email` (SMS and web push come later).
+    pub channel: String,
+    pub address: String,
+    /// Topic codes, one per line; empty means every topic.
+    pub topics: String,
+    /// Localities, one per line.
+    pub localities: String,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    /// The address point in words ("Przykładowo, ul. Polna 5").
+    pub place_label: String,
+    /// `pending` (until the link in the e-mail is used), `active`, `unsubscribed`.
+    pub status: String,
+    #[serde(skip)]
+    pub token: String,
+    pub created_at: i64,
+    pub confirmed_at: Option<i64>,
+    pub unsubscribed_at: Option<i64>,
+}
+
+pub fn insert_subscriber(conn: &mut Db, row: &SubscriberRow) -> Result<()> {
+    diesel::insert_into(alert_subscribers::table)
+        .values(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn update_subscriber(conn: &mut Db, row: &SubscriberRow) -> Result<()> {
+    diesel::update(
+        alert_subscribers::table
+            .filter(alert_subscribers::tenant_id.eq(&row.tenant_id))
+            .filter(alert_subscribers::id.eq(&row.id)),
+    )
+    .set(row)
+    .execute(conn)?;
+    Ok(())
+}
+
+pub fn subscriber_by_address(
+    conn: &mut Db,
+    tenant_id: &str,
+    channel: &str,
+    address: &str,
+) -> Result<Option<SubscriberRow>> {
+    Ok(alert_subscribers::table
+        .filter(alert_subscribers::tenant_id.eq(tenant_id))
+        .filter(alert_subscribers::channel.eq(channel))
+        .filter(alert_subscribers::address.eq(address))
+        .select(SubscriberRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn subscriber_by_token(
+    conn: &mut Db,
+    tenant_id: &str,
+    token: &str,
+) -> Result<Option<SubscriberRow>> {
+    Ok(alert_subscribers::table
+        .filter(alert_subscribers::tenant_id.eq(tenant_id))
+        .filter(alert_subscribers::token.eq(token))
+        .select(SubscriberRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Active subscribers after `after_id` (keyset pagination), at most `limit`.
+pub fn active_subscribers(
+    conn: &mut Db,
+    tenant_id: &str,
+    after_id: &str,
+    limit: i64,
+) -> Result<Vec<SubscriberRow>> {
+    Ok(alert_subscribers::table
+        .filter(alert_subscribers::tenant_id.eq(tenant_id))
+        .filter(alert_subscribers::status.eq("active"))
+        .filter(alert_subscribers::id.gt(after_id))
+        .order(alert_subscribers::id.asc())
+        .limit(limit)
+        .select(SubscriberRow::as_select())
+        .load(conn)?)
+}
+
+pub fn count_subscribers(conn: &mut Db, tenant_id: &str, status: &str) -> Result<i64> {
+    Ok(alert_subscribers::table
+        .filter(alert_subscribers::tenant_id.eq(tenant_id))
+        .filter(alert_subscribers::status.eq(status))
+        .count()
+        .get_result(conn)?)
+}
+
+// ---- alerts ----
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset, Serialize)]
+#[diesel(table_name = alerts, treat_none_as_null = true)]
+pub struct AlertRow {
+    pub id: String,
+    #[serde(skip)]
+    pub tenant_id: String,
+    /// The CAP identifier.
+    pub identifier: String,
+    /// `draft`, `awaiting_approval`, `published`, `rejected`.
+    pub workflow: String,
+    pub template: Option<String>,
+    /// `ratusz_core::alerts::Alert` as JSON.
+    pub cap: String,
+    pub sms_text: String,
+    /// Localities chosen as the area, one per line.
+    pub localities: String,
+    pub author_id: String,
+    pub approver_id: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub submitted_at: Option<i64>,
+    pub approved_at: Option<i64>,
+    pub fanned_out_at: Option<i64>,
+}
+
+pub fn insert_alert(conn: &mut Db, row: &AlertRow) -> Result<()> {
+    diesel::insert_into(alerts::table)
+        .values(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn update_alert(conn: &mut Db, row: &AlertRow) -> Result<()> {
+    diesel::update(
+        alerts::table
+            .filter(alerts::tenant_id.eq(&row.tenant_id))
+            .filter(alerts::id.eq(&row.id)),
+    )
+    .set(row)
+    .execute(conn)?;
+    Ok(())
+}
+
+pub fn alert(conn: &mut Db, tenant_id: &str, id: &str) -> Result<Option<AlertRow>> {
+    Ok(alerts::table
+        .filter(alerts::tenant_id.eq(tenant_id))
+        .filter(alerts::id.eq(id))
+        .select(AlertRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// The alerts in `workflows` (all when empty), newest first.
+pub fn alerts_in(
+    conn: &mut Db,
+    tenant_id: &str,
+    workflows: &[&str],
+    limit: i64,
+) -> Result<Vec<AlertRow>> {
+    let mut q = alerts::table
+        .filter(alerts::tenant_id.eq(tenant_id))
+        .into_boxed();
+    if !workflows.is_empty() {
+        q = q.filter(alerts::workflow.eq_any(workflows.to_vec()));
+    }
+    Ok(q.order(alerts::created_at.desc())
+        .limit(limit)
+        .select(AlertRow::as_select())
+        .load(conn)?)
+}
+
+// ---- deliveries ----
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, Serialize)]
+#[diesel(table_name = alert_deliveries)]
+pub struct DeliveryRow {
+    #[serde(skip)]
+    pub tenant_id: String,
+    pub alert_id: String,
+    /// The subscriber's id, or `staff:<user id>` for an exercise.
+    pub recipient: String,
+    pub channel: String,
+    pub address: String,
+    pub mail_id: Option<String>,
+    pub created_at: i64,
+}
+
+/// Whether the alert already has a delivery for this recipient and channel.
+pub fn delivery_exists(
+    conn: &mut Db,
+    alert_id: &str,
+    recipient: &str,
+    channel: &str,
+) -> Result<bool> {
+    let n: i64 = alert_deliveries::table
+        .filter(alert_deliveries::alert_id.eq(alert_id))
+        .filter(alert_deliveries::recipient.eq(recipient))
+        .filter(alert_deliveries::channel.eq(channel))
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
+}
+
+pub fn insert_delivery(conn: &mut Db, row: &DeliveryRow) -> Result<()> {
+    diesel::insert_into(alert_deliveries::table)
+        .values(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+/// How the e-mails of an alert stand: (mail status, count), by status.
+pub fn email_statuses(
+    conn: &mut Db,
+    tenant_id: &str,
+    alert_id: &str,
+) -> Result<Vec<(String, i64)>> {
+    let rows: Vec<String> = alert_deliveries::table
+        .inner_join(
+            mail_messages::table.on(mail_messages::id
+                .nullable()
+                .eq(alert_deliveries::mail_id)),
+        )
+        .filter(alert_deliveries::tenant_id.eq(tenant_id))
+        .filter(alert_deliveries::alert_id.eq(alert_id))
+        .select(mail_messages::status)
+        .load(conn)?;
+    let mut counts: Vec<(String, i64)> = Vec::new();
+    for status in rows {
+        match counts.iter_mut().find(|(s, _)| *s == status) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((status, 1)),
+        }
+    }
+    counts.sort();
+    Ok(counts)
+}
+
+/// The send times of an alert's e-mails that were sent, ascending (for "95 % delivered").
+pub fn email_sent_times(conn: &mut Db, tenant_id: &str, alert_id: &str) -> Result<Vec<i64>> {
+    let mut times: Vec<i64> = alert_deliveries::table
+        .inner_join(
+            mail_messages::table.on(mail_messages::id.nullable().eq(alert_deliveries::mail_id)),
+        )
+        .filter(alert_deliveries::tenant_id.eq(tenant_id))
+        .filter(alert_deliveries::alert_id.eq(alert_id))
+        .filter(mail_messages::sent_at.is_not_null())
+        .select(mail_messages::sent_at)
+        .load::<Option<i64>>(conn)?
+        .into_iter()
+        .flatten()
+        .collect();
+    times.sort_unstable();
+    Ok(times)
+}
+
+pub fn count_deliveries(conn: &mut Db, tenant_id: &str, alert_id: &str) -> Result<i64> {
+    Ok(alert_deliveries::table
+        .filter(alert_deliveries::tenant_id.eq(tenant_id))
+        .filter(alert_deliveries::alert_id.eq(alert_id))
+        .count()
+        .get_result(conn)?)
+}

@@ -1,0 +1,413 @@
+//! Crisis alerts, public side: the alerts page (current and archived), one alert's page, its
+//! CAP 1.2 XML, the Atom feed (whose entries link the CAP files, as CAP index feeds do), and
+//! residents' subscriptions (form, confirmation, settings, one-click unsubscribe). The staff's
+//! side is in [`panel`].
+
+pub mod panel;
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use ratusz_app::AppError;
+use ratusz_app::alerts::{SubscribeInput, Subscribed};
+use ratusz_app::store::alerts::{AlertRow, SubscriberRow};
+use ratusz_core::alerts::{Alert, Topic};
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::ctx::{Ctx, FormData};
+use crate::errors::{FormErrors, PageError};
+use crate::pages::{PageCtx, render, render_status};
+
+/// One alert as the public pages show it.
+pub struct AlertView {
+    pub id: String,
+    pub headline: String,
+    pub event: String,
+    pub description: String,
+    pub instruction: String,
+    pub area: String,
+    pub onset: String,
+    pub expires: String,
+    pub severity: String,
+    pub msg_type: String,
+    pub current: bool,
+}
+
+/// A time in Polish local time, as the pages write it.
+pub fn local(t: Option<time::OffsetDateTime>) -> String {
+    t.map(|t| {
+        let t = t.to_offset(ratusz_core::clock::warsaw_offset(t));
+        format!(
+            "{:02}.{:02}.{} {:02}:{:02}",
+            t.day(),
+            u8::from(t.month()),
+            t.year(),
+            t.hour(),
+            t.minute()
+        )
+    })
+    .unwrap_or_default()
+}
+
+pub fn view(row: &AlertRow, alert: &Alert, now: time::OffsetDateTime) -> AlertView {
+    let info = alert.infos.first();
+    let text =
+        |f: fn(&ratusz_core::alerts::Info) -> Option<String>| info.and_then(f).unwrap_or_default();
+    AlertView {
+        id: row.id.clone(),
+        headline: text(|i| i.headline.clone().or_else(|| Some(i.event.clone()))),
+        event: text(|i| Some(i.event.clone())),
+        description: text(|i| i.description.clone()),
+        instruction: text(|i| i.instruction.clone()),
+        area: info
+            .map(|i| {
+                i.areas
+                    .iter()
+                    .map(|a| a.area_desc.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            })
+            .unwrap_or_default(),
+        onset: local(info.and_then(|i| i.onset)),
+        expires: local(info.and_then(|i| i.expires)),
+        severity: info
+            .map(|i| i.severity.as_str().to_owned())
+            .unwrap_or_default(),
+        msg_type: alert.msg_type.as_str().to_owned(),
+        current: info.and_then(|i| i.expires).is_none_or(|e| e > now),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "alerts_public.html")]
+struct ListPage {
+    page: PageCtx,
+    current: Vec<AlertView>,
+    archived: Vec<AlertView>,
+}
+
+pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
+    let tid = ctx.tenant.tenant_id.clone();
+    let rows = state
+        .app
+        .blocking(move |a| a.public_alerts(&tid))
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    let now = state.app.clock.now();
+    let (current, archived): (Vec<_>, Vec<_>) = rows
+        .iter()
+        .map(|(r, a)| view(r, a, now))
+        .partition(|v| v.current);
+    render(&ListPage {
+        page: PageCtx::new(&ctx, "alerts-title"),
+        current,
+        archived,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "alert_public.html")]
+struct AlertPage {
+    page: PageCtx,
+    a: AlertView,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let tid = ctx.tenant.tenant_id.clone();
+    let found = state
+        .app
+        .blocking(move |a| a.public_alert(&tid, &id))
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    let Some((row, alert)) = found else {
+        return Err(ctx.fail(AppError::NotFound));
+    };
+    let mut page = PageCtx::new(&ctx, "alerts-title");
+    let a = view(&row, &alert, state.app.clock.now());
+    page.title = a.headline.clone();
+    render(&AlertPage { page, a })
+}
+
+/// The alert's CAP 1.2 XML.
+pub async fn cap_xml(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let tid = ctx.tenant.tenant_id.clone();
+    let found = state
+        .app
+        .blocking(move |a| a.public_alert_cap(&tid, &id))
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    let Some(xml) = found else {
+        return Err(ctx.fail(AppError::NotFound));
+    };
+    Ok((
+        [(header::CONTENT_TYPE, "application/cap+xml; charset=utf-8")],
+        xml,
+    )
+        .into_response())
+}
+
+/// The Atom feed of published alerts, each entry linking its page and its CAP XML.
+pub async fn atom(State(state): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
+    let tid = ctx.tenant.tenant_id.clone();
+    let base = state
+        .app
+        .settings
+        .public_url
+        .trim_end_matches('/')
+        .to_owned();
+    let name = ctx.tenant.name.clone();
+    let title = format!("{name} – ostrzeżenia");
+    let xml = state
+        .app
+        .blocking(move |a| a.public_alerts_atom(&tid, &base, &title, &name))
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    Ok((
+        [(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")],
+        xml,
+    )
+        .into_response())
+}
+
+// ---- subscriptions ----
+
+#[derive(Template)]
+#[template(path = "alert_subscribe.html")]
+struct SubscribePage {
+    page: PageCtx,
+    errors: FormErrors,
+    localities: Vec<String>,
+    topics: Vec<(&'static str, String)>,
+    form: SubscribeForm,
+    done: Option<&'static str>,
+}
+
+impl SubscribePage {
+    fn ticked(&self, code: &&str) -> bool {
+        self.form.topics.iter().any(|t| t == code)
+    }
+}
+
+#[derive(Default, Clone)]
+pub struct SubscribeForm {
+    csrf: String,
+    pub email: String,
+    pub topics: Vec<String>,
+    pub locality: String,
+    pub street: String,
+    pub number: String,
+}
+
+fn topic_list(ctx: &Ctx) -> Vec<(&'static str, String)> {
+    let en = ctx.lang.code() == "en";
+    Topic::ALL
+        .iter()
+        .map(|t| {
+            (
+                t.as_str(),
+                if en { t.label_en() } else { t.label_pl() }.to_owned(),
+            )
+        })
+        .collect()
+}
+
+pub async fn subscribe_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+) -> Result<Response, PageError> {
+    let tid = ctx.tenant.tenant_id.clone();
+    let localities = state
+        .app
+        .blocking(move |a| a.alert_localities(&tid))
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    render(&SubscribePage {
+        page: PageCtx::new(&ctx, "alerts-subscribe-title"),
+        errors: FormErrors::default(),
+        topics: topic_list(&ctx),
+        localities,
+        form: SubscribeForm::default(),
+        done: None,
+    })
+}
+
+/// The first value of `key` in a form's pairs (empty when absent).
+pub fn first(pairs: &[(String, String)], key: &str) -> String {
+    pairs
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default()
+}
+
+/// Every value of `key` (ticked checkboxes share their name).
+pub fn all(pairs: &[(String, String)], key: &str) -> Vec<String> {
+    pairs
+        .iter()
+        .filter(|(k, _)| k == key)
+        .map(|(_, v)| v.clone())
+        .collect()
+}
+
+pub async fn subscribe_post(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    FormData(pairs): FormData<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let form = SubscribeForm {
+        csrf: first(&pairs, "csrf"),
+        email: first(&pairs, "email"),
+        topics: all(&pairs, "topics"),
+        locality: first(&pairs, "locality"),
+        street: first(&pairs, "street"),
+        number: first(&pairs, "number"),
+    };
+    ctx.check_csrf(&form.csrf)?;
+    let tid = ctx.tenant.tenant_id.clone();
+    let input = SubscribeInput {
+        email: form.email.clone(),
+        topics: form.topics.clone(),
+        locality: form.locality.clone(),
+        street: form.street.clone(),
+        number: form.number.clone(),
+    };
+    let result = state
+        .app
+        .blocking(move |a| {
+            let localities = a.alert_localities(&tid)?;
+            Ok((a.subscribe(&tid, &input), localities))
+        })
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    let (outcome, localities) = result;
+    let (errors, done, status) = match outcome {
+        Ok(Subscribed::ConfirmationSent) => (FormErrors::default(), Some("sent"), StatusCode::OK),
+        Ok(Subscribed::AlreadyActive) => (FormErrors::default(), Some("active"), StatusCode::OK),
+        Err(AppError::Invalid(errs)) => (
+            FormErrors::new(&errs, ctx.lang),
+            None,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        Err(e) => return Err(ctx.fail(e)),
+    };
+    render_status(
+        &SubscribePage {
+            page: PageCtx::new(&ctx, "alerts-subscribe-title"),
+            errors,
+            topics: topic_list(&ctx),
+            localities,
+            form: if done.is_some() {
+                SubscribeForm::default()
+            } else {
+                form
+            },
+            done,
+        },
+        status,
+    )
+}
+
+#[derive(Template)]
+#[template(path = "alert_subscription.html")]
+struct SubscriptionPage {
+    page: PageCtx,
+    s: SubscriberRow,
+    token: String,
+    topics: Vec<String>,
+    done: Option<&'static str>,
+}
+
+fn subscription_page(
+    ctx: &Ctx,
+    s: SubscriberRow,
+    token: String,
+    done: Option<&'static str>,
+) -> Result<Response, PageError> {
+    let en = ctx.lang.code() == "en";
+    let topics = s
+        .topics
+        .lines()
+        .filter_map(|t| Topic::parse(t.trim()))
+        .map(|t| if en { t.label_en() } else { t.label_pl() }.to_owned())
+        .collect();
+    render(&SubscriptionPage {
+        page: PageCtx::new(ctx, "alerts-subscription-title"),
+        s,
+        token,
+        topics,
+        done,
+    })
+}
+
+/// The page a confirmation, settings or unsubscribe link opens.
+pub async fn subscription(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(token): Path<String>,
+) -> Result<Response, PageError> {
+    let tid = ctx.tenant.tenant_id.clone();
+    let t = token.clone();
+    let found = state
+        .app
+        .blocking(move |a| a.subscription(&tid, &t))
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    let Some(s) = found else {
+        return Err(ctx.fail(AppError::NotFound));
+    };
+    subscription_page(&ctx, s, token, None)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct SubscriptionAction {
+    csrf: String,
+    /// `confirm` or `unsubscribe`.
+    action: String,
+}
+
+pub async fn subscription_post(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(token): Path<String>,
+    FormData(form): FormData<SubscriptionAction>,
+) -> Result<Response, PageError> {
+    ctx.check_csrf(&form.csrf)?;
+    let active = match form.action.as_str() {
+        "confirm" => true,
+        "unsubscribe" => false,
+        _ => return Err(ctx.fail(AppError::NotFound)),
+    };
+    let tid = ctx.tenant.tenant_id.clone();
+    let t = token.clone();
+    let s = state
+        .app
+        .blocking(move |a| a.set_subscription_active(&tid, &t, active))
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    subscription_page(
+        &ctx,
+        s,
+        token,
+        Some(if active { "confirmed" } else { "unsubscribed" }),
+    )
+}
+
+/// The unsubscribe link of every alert e-mail: one button, no sign-in.
+pub async fn unsubscribe(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(token): Path<String>,
+) -> Result<Response, PageError> {
+    subscription(State(state), ctx, Path(token)).await
+}
