@@ -84,6 +84,14 @@ pub enum AlertsCmd {
         #[arg(long)]
         file: std::path::PathBuf,
     },
+    /// Re-publish another service's CAP 1.1/1.2 alert on the municipality's alerts page.
+    ImportCap {
+        #[command(flatten)]
+        tenant: TenantArg,
+        /// The CAP XML file.
+        #[arg(long)]
+        file: std::path::PathBuf,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -392,6 +400,16 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .import_address_points(&tid, &Actor::cli(), &text)
                 .map_err(app_err)?;
             println!("{n} address points imported");
+        }
+        Command::Alerts(AlertsCmd::ImportCap { tenant, file }) => {
+            let app = open_app(&cfg)?;
+            let tid = tenant_id(&app, &tenant.tenant)?;
+            let bytes =
+                std::fs::read(&file).map_err(|e| anyhow!("cannot read {}: {e}", file.display()))?;
+            let row = app
+                .import_cap(&tid, &Actor::cli(), &bytes)
+                .map_err(app_err)?;
+            println!("published {} ({})", row.id, row.identifier);
         }
         Command::Jobs(JobsCmd::RetryDead { tenant }) => {
             let app = open_app(&cfg)?;

@@ -307,9 +307,7 @@ pub fn email_statuses(
 ) -> Result<Vec<(String, i64)>> {
     let rows: Vec<String> = alert_deliveries::table
         .inner_join(
-            mail_messages::table.on(mail_messages::id
-                .nullable()
-                .eq(alert_deliveries::mail_id)),
+            mail_messages::table.on(mail_messages::id.nullable().eq(alert_deliveries::mail_id)),
         )
         .filter(alert_deliveries::tenant_id.eq(tenant_id))
         .filter(alert_deliveries::alert_id.eq(alert_id))

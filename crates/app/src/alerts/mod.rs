@@ -9,6 +9,7 @@
 
 pub mod compose;
 pub mod deliver;
+pub mod import;
 
 use ratusz_core::alerts::Topic;
 use ratusz_store::alerts::{self as repo, AddressPointRow, SubscriberRow};

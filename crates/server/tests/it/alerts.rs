@@ -385,3 +385,76 @@ both_engines!(
         assert_eq!(c.get("/ostrzezenia/subskrypcja/nieznany").status, 404);
     }
 );
+
+/// A reference CAP file from `../shared/ref/cap/examples`.
+fn reference(path: &str) -> Vec<u8> {
+    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/ref/cap/examples")
+        .join(path);
+    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+both_engines!(
+    another_services_cap_alert_is_republished_and_hostile_files_are_refused,
+    |engine| {
+        let s = TestServer::start(engine);
+        let actor = ratusz_app::audit::Actor::cli();
+        // The OASIS thunderstorm example (CAP 1.2) is published as it came.
+        let row = s
+            .app
+            .import_cap(
+                &s.demo_tenant,
+                &actor,
+                &reference("oasis_spec_appendixA/v1dot2_appendix_adot2.xml"),
+            )
+            .expect("import");
+        let public = s.client();
+        let page = public.get(&format!("/ostrzezenia/{}", row.id));
+        assert_eq!(page.status, 200, "{}", page.body);
+        assert!(
+            page.body.to_uppercase().contains("THUNDERSTORM"),
+            "{}",
+            page.body
+        );
+        let cap = public.get(&format!("/ostrzezenia/{}/cap.xml", row.id));
+        assert!(cap.body.contains("KSTO1055887203"), "{}", cap.body);
+        // Twice is refused; so are a DTD with an external entity, a schema-invalid alert and a
+        // CAP 1.0 file, each with its reason.
+        let again = s
+            .app
+            .import_cap(
+                &s.demo_tenant,
+                &actor,
+                &reference("oasis_spec_appendixA/v1dot2_appendix_adot2.xml"),
+            )
+            .unwrap_err();
+        assert!(
+            matches!(&again, ratusz_app::AppError::Invalid(e) if e[0].code == "already-imported"),
+            "{again:?}"
+        );
+        for file in [
+            "google_cap_library_testdata/xee.cap",
+            "google_cap_library_testdata/invalid.cap",
+            "oasis_spec_appendixA/v1dot0_appendix_adot1.xml",
+        ] {
+            let err = s
+                .app
+                .import_cap(&s.demo_tenant, &actor, &reference(file))
+                .unwrap_err();
+            match err {
+                ratusz_app::AppError::Invalid(e) => {
+                    assert_eq!(e[0].field, "file", "{file}");
+                    assert!(!e[0].message_pl.is_empty(), "{file}");
+                }
+                other => panic!("{file}: {other:?}"),
+            }
+        }
+        let list = public.get("/ostrzezenia");
+        // It expired in 2003: listed among past alerts.
+        assert!(
+            list.body.contains(&format!("/ostrzezenia/{}", row.id)),
+            "{}",
+            list.body
+        );
+    }
+);

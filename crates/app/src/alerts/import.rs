@@ -1,0 +1,92 @@
+//! Re-publishing other services' alerts (a weather service's warnings, a voivode's notices) on
+//! the office's alerts page. The file is read by `ratusz_documents::cap::read_cap`, which
+//! refuses DTDs and entities (XXE, entity bombs), oversized or too deep documents and anything
+//! that is not a CAP 1.1 or 1.2 alert, each with a reason. Only actual, public alerts are
+//! re-published; they are shown, not e-mailed: whether residents are warned by e-mail stays the
+//! office's decision (it writes its own alert, approved as always).
+
+use ratusz_core::alerts::{Alert, Scope, Status, derive_sms_for};
+use ratusz_store::alerts::{self as repo, AlertRow};
+use ratusz_store::new_id;
+use serde_json::json;
+
+use super::compose::PUBLISHED;
+use crate::audit::{Actor, record};
+use crate::{App, AppError};
+
+impl App {
+    /// Reads a CAP file and publishes it on the office's alerts page.
+    pub fn import_cap(
+        &self,
+        tenant_id: &str,
+        actor: &Actor,
+        bytes: &[u8],
+    ) -> Result<AlertRow, AppError> {
+        let alert: Alert = ratusz_documents::cap::read_cap(bytes)
+            .map_err(|e| AppError::field("file", e.code(), e.message_pl(), e.message_en()))?;
+        if alert.status != Status::Actual || alert.scope != Scope::Public {
+            return Err(AppError::field(
+                "file",
+                "not-public",
+                format!(
+                    "To nie jest publiczne, rzeczywiste ostrzeżenie (status {}, zasięg {}): takich się nie publikuje.",
+                    alert.status.as_str(),
+                    alert.scope.as_str()
+                ),
+                format!(
+                    "This is not a public, actual alert (status {}, scope {}): such alerts are not published.",
+                    alert.status.as_str(),
+                    alert.scope.as_str()
+                ),
+            ));
+        }
+        let now = self.now_ts();
+        let sms = alert
+            .infos
+            .first()
+            .map(|i| derive_sms_for(i).text)
+            .unwrap_or_default();
+        let row = AlertRow {
+            id: new_id(),
+            tenant_id: tenant_id.to_owned(),
+            identifier: format!("{}:{}", alert.sender, alert.identifier),
+            workflow: PUBLISHED.into(),
+            template: None,
+            cap: serde_json::to_string(&alert).map_err(|e| AppError::Internal(e.to_string()))?,
+            sms_text: sms,
+            localities: String::new(),
+            author_id: format!("import:{}", actor.label()),
+            approver_id: None,
+            created_at: now,
+            updated_at: now,
+            submitted_at: None,
+            approved_at: None,
+            // Nothing to fan out: imported alerts are shown, not sent.
+            fanned_out_at: Some(now),
+        };
+        self.store.write(|conn| {
+            let exists = repo::alerts_in(conn, tenant_id, &[PUBLISHED], 10_000)?
+                .iter()
+                .any(|a| a.identifier == row.identifier);
+            if exists {
+                return Err(AppError::field(
+                    "file",
+                    "already-imported",
+                    "To ostrzeżenie (ten sam nadawca i identyfikator) już jest opublikowane.",
+                    "This alert (same sender and identifier) is already published.",
+                ));
+            }
+            repo::insert_alert(conn, &row)?;
+            record(
+                conn,
+                tenant_id,
+                actor,
+                "alert.imported",
+                ("alert", Some(&row.id)),
+                json!({"sender": alert.sender, "identifier": alert.identifier}),
+                now,
+            )?;
+            Ok(row)
+        })
+    }
+}
