@@ -16,6 +16,8 @@ use std::time::{Duration, Instant};
 
 use crate::config::Config;
 
+#[path = "bench_alerts.rs"]
+mod alerts;
 #[path = "bench_ocr.rs"]
 mod ocr;
 #[path = "bench_portal.rs"]
@@ -36,6 +38,19 @@ pub enum BenchCmd {
         /// Port for the child server.
         #[arg(long, default_value_t = 18_080)]
         port: u16,
+    },
+    /// Crisis alerts: matching subscribers to a polygon, the fan-out of one approved alert and
+    /// sending its e-mails to a local SMTP sink, on the configured (scratch) database.
+    Alerts {
+        /// Active e-mail subscribers to add.
+        #[arg(long, default_value_t = 100_000)]
+        subscribers: usize,
+        /// How many of the alert's e-mails to send (the rate is extrapolated).
+        #[arg(long, default_value_t = 2_000)]
+        send: usize,
+        /// Seed of the generator.
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
     },
     /// Fill the configured database with generated cases of the demo municipality (units GK,
     /// OR, USC, FN; three documents each), for `bench registry`.
@@ -276,6 +291,18 @@ pub fn run(cmd: BenchCmd, cfg: &Config) -> anyhow::Result<ExitCode> {
                 samples,
                 connections,
                 port,
+            },
+        ),
+        BenchCmd::Alerts {
+            subscribers,
+            send,
+            seed,
+        } => alerts::alerts(
+            cfg,
+            alerts::Options {
+                subscribers,
+                send,
+                seed,
             },
         ),
         BenchCmd::Ocr {

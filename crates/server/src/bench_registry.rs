@@ -852,6 +852,16 @@ fn ensure_staff(app: &App, tenant_id: &str) -> anyhow::Result<(Vec<UnitPeople>, 
     Ok((out, clerk, manager))
 }
 
+/// A principal for a staff member, as a write-scoped API token would give (also for
+/// `bench alerts`).
+pub(crate) fn staff_principal(
+    app: &App,
+    tenant_id: &str,
+    email: &str,
+) -> anyhow::Result<Principal> {
+    principal(app, tenant_id, email)
+}
+
 /// A principal for a staff member, as a write-scoped API token would give.
 fn principal(app: &App, tenant_id: &str, email: &str) -> anyhow::Result<Principal> {
     let user = app
