@@ -8,8 +8,9 @@
 //! 2. the fan-out of one approved alert: writing one delivery row and one queued e-mail per
 //!    matching subscriber (what `alert_fanout` does);
 //! 3. sending: the mail worker delivering `--send` of those e-mails to a local SMTP sink the
-//!    benchmark starts (it accepts everything and counts messages), as e-mails per second;
-//! and the process's peak memory. Prints figures; asserts nothing.
+//!    benchmark starts (it accepts everything and counts messages), as e-mails per second.
+//!
+//! It also prints the process's peak memory. Prints figures; asserts nothing.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
