@@ -1,5 +1,10 @@
 //! Mail: a message row and its `send_mail` job are written in the caller's transaction; the job
 //! worker sends it over SMTP (lettre) when configured, otherwise keeps it in the outbox.
+//!
+//! Mass mail (an alert to thousands of residents) goes in batches instead: one
+//! `send_mail_batch` job per up to [`BATCH`] messages, sent over one SMTP transport, their
+//! statuses written in one transaction. A job and three write transactions per message cap the
+//! single path at a few dozen messages a second on SQLite; a batch costs the same three.
 
 use lettre::message::{Mailbox, header::ContentType};
 use lettre::transport::smtp::authentication::Credentials;
@@ -11,6 +16,15 @@ use serde::{Deserialize, Serialize};
 use crate::{App, AppError, SmtpSettings};
 
 pub const JOB_KIND: &str = "send_mail";
+pub const JOB_BATCH: &str = "send_mail_batch";
+
+/// The most messages one batch job sends.
+pub const BATCH: usize = 200;
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct SendMailBatch {
+    pub mail_ids: Vec<String>,
+}
 
 #[derive(Debug, Serialize, Deserialize)]
 pub struct SendMail {
@@ -56,6 +70,57 @@ pub fn enqueue(
         now,
     )?;
     Ok(row.id)
+}
+
+/// Writes messages (to, subject, body) and the batch jobs that send them, in the caller's
+/// transaction; returns the messages' ids in order.
+pub fn enqueue_batch(
+    conn: &mut Db,
+    tenant_id: &str,
+    messages: &[(String, String, String)],
+    now: i64,
+) -> Result<Vec<String>, AppError> {
+    let mut ids = Vec::with_capacity(messages.len());
+    for chunk in messages.chunks(BATCH) {
+        let mut batch = Vec::with_capacity(chunk.len());
+        for (to, subject, body) in chunk {
+            let row = MailRow {
+                id: ratusz_store::new_id(),
+                tenant_id: tenant_id.to_owned(),
+                to_addr: to.clone(),
+                subject: subject.clone(),
+                body_text: body.clone(),
+                status: repo::QUEUED.to_owned(),
+                created_at: now,
+                sent_at: None,
+                last_error: None,
+            };
+            repo::insert(conn, &row)?;
+            batch.push(row.id);
+        }
+        let Some(first) = batch.first().cloned() else {
+            continue;
+        };
+        let payload = serde_json::to_string(&SendMailBatch {
+            mail_ids: batch.clone(),
+        })
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+        let key = format!("mailbatch:{first}");
+        jobs::enqueue(
+            conn,
+            &jobs::NewJob {
+                tenant_id,
+                kind: JOB_BATCH,
+                payload: &payload,
+                run_at: now,
+                max_attempts: 8,
+                idempotency_key: Some(&key),
+            },
+            now,
+        )?;
+        ids.extend(batch);
+    }
+    Ok(ids)
 }
 
 fn transport(s: &SmtpSettings) -> Result<SmtpTransport, String> {
@@ -125,6 +190,99 @@ impl App {
                 });
                 Err(e)
             }
+        }
+    }
+
+    /// Runs one `send_mail_batch` job: every message of the batch not sent yet goes out over one
+    /// transport; the outcomes are written in one transaction. A refused recipient is marked
+    /// with its error and the job retries (with backoff) only the messages still unsent.
+    pub fn run_send_mail_batch(&self, tenant_id: &str, payload: &str) -> Result<(), String> {
+        let job: SendMailBatch =
+            serde_json::from_str(payload).map_err(|e| format!("bad payload: {e}"))?;
+        let mails: Vec<MailRow> = self
+            .store
+            .read(|c| {
+                let mut out = Vec::with_capacity(job.mail_ids.len());
+                for id in &job.mail_ids {
+                    if let Some(m) = repo::get(c, tenant_id, id)? {
+                        out.push(m);
+                    }
+                }
+                Ok::<_, ratusz_store::StoreError>(out)
+            })
+            .map_err(|e| e.to_string())?;
+        let unsent: Vec<&MailRow> = mails.iter().filter(|m| m.status != repo::SENT).collect();
+        if unsent.is_empty() {
+            return Ok(());
+        }
+        let Some(smtp) = &self.settings.smtp else {
+            return self
+                .store
+                .write(|c| {
+                    for m in &unsent {
+                        repo::set_status(c, tenant_id, &m.id, repo::HELD, None, None)?;
+                    }
+                    Ok::<_, ratusz_store::StoreError>(())
+                })
+                .map_err(|e| e.to_string());
+        };
+        let from: Mailbox = self
+            .settings
+            .mail_from
+            .parse()
+            .map_err(|e| format!("mail_from: {e}"))?;
+        let transport = transport(smtp)?;
+        let mut outcomes: Vec<(&str, Result<i64, String>)> = Vec::with_capacity(unsent.len());
+        for m in &unsent {
+            let result = (|| -> Result<i64, String> {
+                let to: Mailbox = m.to_addr.parse().map_err(|e| format!("recipient: {e}"))?;
+                let message = lettre::Message::builder()
+                    .from(from.clone())
+                    .to(to)
+                    .subject(m.subject.clone())
+                    .header(ContentType::TEXT_PLAIN)
+                    .body(m.body_text.clone())
+                    .map_err(|e| e.to_string())?;
+                transport.send(&message).map_err(|e| e.to_string())?;
+                Ok(self.now_ts())
+            })();
+            outcomes.push((m.id.as_str(), result));
+        }
+        self.store
+            .write(|c| {
+                for (id, r) in &outcomes {
+                    match r {
+                        Ok(at) => repo::set_status(c, tenant_id, id, repo::SENT, Some(*at), None)?,
+                        Err(e) => repo::set_status(c, tenant_id, id, repo::QUEUED, None, Some(e))?,
+                    }
+                }
+                Ok::<_, ratusz_store::StoreError>(())
+            })
+            .map_err(|e| e.to_string())?;
+        match outcomes.iter().find_map(|(_, r)| r.as_ref().err()) {
+            Some(e) => Err(format!(
+                "{} of {} messages not sent, first: {e}",
+                outcomes.iter().filter(|(_, r)| r.is_err()).count(),
+                outcomes.len()
+            )),
+            None => Ok(()),
+        }
+    }
+
+    /// After the last attempt of a batch: its unsent messages are marked failed.
+    pub fn mark_batch_failed(&self, tenant_id: &str, payload: &str, error: &str) {
+        let Ok(job) = serde_json::from_str::<SendMailBatch>(payload) else {
+            return;
+        };
+        if let Err(e) = self.store.write(|c| {
+            for id in &job.mail_ids {
+                if repo::get(c, tenant_id, id)?.is_some_and(|m| m.status != repo::SENT) {
+                    repo::set_status(c, tenant_id, id, repo::FAILED, None, Some(error))?;
+                }
+            }
+            Ok::<_, ratusz_store::StoreError>(())
+        }) {
+            tracing::error!("cannot mark mail batch failed: {e}");
         }
     }
 

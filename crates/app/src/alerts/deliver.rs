@@ -162,15 +162,22 @@ impl App {
                     .collect();
                 let now = self.now_ts();
                 written += self.store.write(|conn| {
-                    let mut n = 0;
+                    let mut fresh: Vec<&SubscriberRow> = Vec::with_capacity(chosen.len());
                     for s in &chosen {
-                        if repo::delivery_exists(conn, &row.id, &s.id, &s.channel)? {
-                            continue;
+                        if !repo::delivery_exists(conn, &row.id, &s.id, &s.channel)? {
+                            fresh.push(s);
                         }
-                        let (subject, body) = email_text(&alert, &row, &base, Some(&s.token));
-                        let mail_id = crate::mail::enqueue(
-                            conn, tenant_id, &s.address, &subject, &body, now,
-                        )?;
+                    }
+                    // The page's e-mails go out in batches (one job per up to 200).
+                    let messages: Vec<(String, String, String)> = fresh
+                        .iter()
+                        .map(|s| {
+                            let (subject, body) = email_text(&alert, &row, &base, Some(&s.token));
+                            (s.address.clone(), subject, body)
+                        })
+                        .collect();
+                    let ids = crate::mail::enqueue_batch(conn, tenant_id, &messages, now)?;
+                    for (s, mail_id) in fresh.iter().zip(ids) {
                         repo::insert_delivery(
                             conn,
                             &DeliveryRow {
@@ -183,9 +190,8 @@ impl App {
                                 created_at: now,
                             },
                         )?;
-                        n += 1;
                     }
-                    Ok::<_, AppError>(n)
+                    Ok::<_, AppError>(fresh.len())
                 })?;
                 if (page.len() as i64) < PAGE {
                     break;

@@ -655,3 +655,146 @@ both_engines!(held_mail_is_released_for_sending, |engine| {
     let m = fx.mails().into_iter().find(|x| x.id == m.id).expect("mail");
     assert_eq!(m.status, mail::HELD);
 });
+
+/// A local SMTP server (RFC 5321's minimum) that accepts every message except to recipients
+/// starting with `odmowa`, which it refuses with 550; it records the recipients it accepted.
+fn smtp_sink() -> (u16, Arc<std::sync::Mutex<Vec<String>>>) {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let accepted = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let acc = accepted.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let acc = acc.clone();
+            std::thread::spawn(move || {
+                let _ = stream.set_nodelay(true);
+                let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+                let mut out = stream;
+                let _ = out.write_all(b"220 sink ESMTP\r\n");
+                let (mut line, mut rcpt, mut in_data) = (String::new(), String::new(), false);
+                loop {
+                    line.clear();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    if in_data {
+                        if line == ".\r\n" {
+                            in_data = false;
+                            acc.lock().expect("lock").push(rcpt.clone());
+                            let _ = out.write_all(b"250 queued\r\n");
+                        }
+                        continue;
+                    }
+                    let upper = line.to_ascii_uppercase();
+                    let reply: &[u8] = if upper.starts_with("EHLO") {
+                        b"250-sink\r\n250 8BITMIME\r\n"
+                    } else if upper.starts_with("RCPT") {
+                        rcpt = line.trim().to_owned();
+                        if line.contains("odmowa") {
+                            b"550 no such user\r\n"
+                        } else {
+                            b"250 ok\r\n"
+                        }
+                    } else if upper.starts_with("DATA") {
+                        in_data = true;
+                        b"354 go on\r\n"
+                    } else if upper.starts_with("QUIT") {
+                        let _ = out.write_all(b"221 bye\r\n");
+                        return;
+                    } else {
+                        b"250 ok\r\n"
+                    };
+                    let _ = out.write_all(reply);
+                }
+            });
+        }
+    });
+    (port, accepted)
+}
+
+both_engines!(
+    a_mail_batch_sends_each_message_once_and_retries_only_the_refused,
+    |engine| {
+        let (port, accepted) = smtp_sink();
+        let fx = fixture(
+            engine,
+            Some(SmtpSettings {
+                host: "127.0.0.1".into(),
+                port,
+                username: None,
+                password: None,
+                security: "none".into(),
+            }),
+        );
+        let now = fx.app.now_ts();
+        let mut messages: Vec<(String, String, String)> = (0..250)
+            .map(|i| {
+                (
+                    format!("mieszkaniec{i}@example.pl"),
+                    "Ostrzeżenie".to_owned(),
+                    "Burza.".to_owned(),
+                )
+            })
+            .collect();
+        messages[7].0 = "odmowa@example.pl".into();
+        let ids = fx
+            .app
+            .store
+            .write(|c| ratusz_app::mail::enqueue_batch(c, &fx.tenant, &messages, now))
+            .expect("enqueue");
+        assert_eq!(ids.len(), 250);
+        // 250 messages are two batch jobs (200 + 50).
+        let batches: Vec<JobRow> = fx
+            .jobs()
+            .into_iter()
+            .filter(|j| j.kind == ratusz_app::mail::JOB_BATCH)
+            .collect();
+        assert_eq!(batches.len(), 2);
+        let first = fx.app.run_one_job("worker-1").expect("step");
+        let second = fx.app.run_one_job("worker-1").expect("step");
+        let steps = [first, second];
+        assert_eq!(
+            steps
+                .iter()
+                .filter(|s| matches!(s, Step::Retry { .. }))
+                .count(),
+            1,
+            "the batch with the refused recipient retries: {steps:?}"
+        );
+        assert_eq!(accepted.lock().expect("lock").len(), 249);
+        let status = |id: &str| {
+            fx.app
+                .store
+                .read(|c| mail::get(c, &fx.tenant, id))
+                .expect("read")
+                .expect("mail")
+        };
+        assert_eq!(status(&ids[0]).status, mail::SENT);
+        let refused = status(&ids[7]);
+        assert_eq!(refused.status, mail::QUEUED);
+        assert!(
+            refused
+                .last_error
+                .as_deref()
+                .is_some_and(|e| e.contains("550")),
+            "{refused:?}"
+        );
+        // The retries send nothing twice; after the last attempt the refused message is failed.
+        let batch_id = batches
+            .iter()
+            .find(|j| j.payload.contains(&ids[7]))
+            .expect("the batch")
+            .id
+            .clone();
+        let steps = run_until_dead(&fx, &batch_id, 20);
+        assert!(matches!(steps.last(), Some(Step::Dead { .. })), "{steps:?}");
+        assert_eq!(
+            accepted.lock().expect("lock").len(),
+            249,
+            "nothing sent twice"
+        );
+        assert_eq!(status(&ids[7]).status, mail::FAILED);
+        assert_eq!(status(&ids[8]).status, mail::SENT);
+    }
+);
