@@ -18,15 +18,8 @@ const POLYGON: &str =
 
 /// `YYYY-MM-DDTHH:MM` in Polish local time, `hours` from now.
 fn local(hours: i64) -> String {
-    let t = time::OffsetDateTime::now_utc() + time::Duration::hours(hours);
-    let t = t.to_offset(ratusz_core::clock::warsaw_offset(t));
-    format!(
-        "{}-{:02}-{:02}T{:02}:{:02}",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute()
+    ratusz_core::clock::warsaw_datetime_local(
+        time::OffsetDateTime::now_utc() + time::Duration::hours(hours),
     )
 }
 
@@ -237,7 +230,7 @@ both_engines!(
         assert!(cap.body.contains("urn:oasis:names:tc:emergency:cap:1.2"));
         assert!(cap.body.contains("<polygon>"), "{}", cap.body);
         let xsd = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../../shared/ref/cap/schema/CAP-v1.2.xsd");
+            .join("../documents/schema/CAP-v1.2.xsd");
         let file = std::env::temp_dir().join(format!("ratusz-cap-{id}.xml"));
         std::fs::write(&file, &cap.body).expect("write");
         let out = std::process::Command::new("xmllint")
@@ -386,17 +379,32 @@ both_engines!(
     }
 );
 
-/// A reference CAP file from `../shared/ref/cap/examples`.
-fn reference(path: &str) -> Vec<u8> {
-    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/ref/cap/examples")
-        .join(path);
+/// The reference CAP files (`../shared/ref/cap/examples` beside the repository): required in
+/// CI; elsewhere a test without them says so and stops.
+fn references() -> Option<std::path::PathBuf> {
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/ref/cap/examples");
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    assert!(
+        !std::env::var("CI").is_ok_and(|v| v == "true"),
+        "shared/ref/cap/examples is missing beside the repository"
+    );
+    eprintln!("skipped: shared/ref/cap/examples is not beside the repository");
+    None
+}
+
+/// A reference CAP file.
+fn reference(dir: &std::path::Path, path: &str) -> Vec<u8> {
+    let p = dir.join(path);
     std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 
 both_engines!(
     another_services_cap_alert_is_republished_and_hostile_files_are_refused,
     |engine| {
+        let Some(dir) = references() else { return };
         let s = TestServer::start(engine);
         let actor = ratusz_app::audit::Actor::cli();
         // The OASIS thunderstorm example (CAP 1.2) is published as it came.
@@ -405,7 +413,7 @@ both_engines!(
             .import_cap(
                 &s.demo_tenant,
                 &actor,
-                &reference("oasis_spec_appendixA/v1dot2_appendix_adot2.xml"),
+                &reference(&dir, "oasis_spec_appendixA/v1dot2_appendix_adot2.xml"),
             )
             .expect("import");
         let public = s.client();
@@ -425,7 +433,7 @@ both_engines!(
             .import_cap(
                 &s.demo_tenant,
                 &actor,
-                &reference("oasis_spec_appendixA/v1dot2_appendix_adot2.xml"),
+                &reference(&dir, "oasis_spec_appendixA/v1dot2_appendix_adot2.xml"),
             )
             .unwrap_err();
         assert!(
@@ -439,7 +447,7 @@ both_engines!(
         ] {
             let err = s
                 .app
-                .import_cap(&s.demo_tenant, &actor, &reference(file))
+                .import_cap(&s.demo_tenant, &actor, &reference(&dir, file))
                 .unwrap_err();
             match err {
                 ratusz_app::AppError::Invalid(e) => {

@@ -73,9 +73,6 @@ fn elements_are_escaped_and_in_schema_order() {
 
 #[test]
 fn written_alerts_validate_against_the_oasis_schema_with_xmllint() {
-    let Some(dir) = reference_dir_or_skip("CAP schema check") else {
-        return;
-    };
     let xmllint_present = Command::new("xmllint").arg("--version").output().is_ok();
     if !xmllint_present {
         assert!(
@@ -94,7 +91,8 @@ fn written_alerts_validate_against_the_oasis_schema_with_xmllint() {
         std::fs::write(&path, write_cap(&alert)).expect("write");
         files.push(path);
     }
-    let schema = dir.join("schema/CAP-v1.2.xsd");
+    // The OASIS schema kept in the repository (schema/README.md), so this runs on any clone.
+    let schema = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/CAP-v1.2.xsd");
     let output = Command::new("xmllint")
         .arg("--noout")
         .arg("--schema")
