@@ -129,6 +129,18 @@ pub fn enqueue_batch(
     Ok(ids)
 }
 
+/// The plain-text message of an outbox row.
+fn message(from: Mailbox, m: &MailRow) -> Result<lettre::Message, String> {
+    let to: Mailbox = m.to_addr.parse().map_err(|e| format!("recipient: {e}"))?;
+    lettre::Message::builder()
+        .from(from)
+        .to(to)
+        .subject(m.subject.clone())
+        .header(ContentType::TEXT_PLAIN)
+        .body(m.body_text.clone())
+        .map_err(|e| e.to_string())
+}
+
 fn transport(s: &SmtpSettings) -> Result<SmtpTransport, String> {
     let builder = match s.security.as_str() {
         "tls" => SmtpTransport::relay(&s.host).map_err(|e| e.to_string())?,
@@ -171,18 +183,9 @@ impl App {
                 .mail_from
                 .parse()
                 .map_err(|e| format!("mail_from: {e}"))?;
-            let to: Mailbox = mail
-                .to_addr
-                .parse()
-                .map_err(|e| format!("recipient: {e}"))?;
-            let message = lettre::Message::builder()
-                .from(from)
-                .to(to)
-                .subject(mail.subject.clone())
-                .header(ContentType::TEXT_PLAIN)
-                .body(mail.body_text.clone())
+            transport(smtp)?
+                .send(&message(from, &mail)?)
                 .map_err(|e| e.to_string())?;
-            transport(smtp)?.send(&message).map_err(|e| e.to_string())?;
             Ok(())
         })();
         match result {
@@ -260,19 +263,10 @@ impl App {
                         chunk
                             .iter()
                             .map(|m| {
-                                let result = (|| -> Result<i64, String> {
-                                    let to: Mailbox =
-                                        m.to_addr.parse().map_err(|e| format!("recipient: {e}"))?;
-                                    let message = lettre::Message::builder()
-                                        .from(from.clone())
-                                        .to(to)
-                                        .subject(m.subject.clone())
-                                        .header(ContentType::TEXT_PLAIN)
-                                        .body(m.body_text.clone())
-                                        .map_err(|e| e.to_string())?;
-                                    transport.send(&message).map_err(|e| e.to_string())?;
+                                let result = message(from.clone(), m).and_then(|msg| {
+                                    transport.send(&msg).map_err(|e| e.to_string())?;
                                     Ok(self.now_ts())
-                                })();
+                                });
                                 (m.id.as_str(), result)
                             })
                             .collect::<Vec<_>>()

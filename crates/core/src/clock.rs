@@ -79,10 +79,62 @@ pub fn warsaw_date(at: OffsetDateTime) -> Date {
     at.to_offset(warsaw_offset(at)).date()
 }
 
+/// An instant in Polish local time as letters, e-mails and pages write it: `24.11.2026 18:05`.
+pub fn warsaw_text(at: OffsetDateTime) -> String {
+    let t = at.to_offset(warsaw_offset(at));
+    format!(
+        "{:02}.{:02}.{} {:02}:{:02}",
+        t.day(),
+        u8::from(t.month()),
+        t.year(),
+        t.hour(),
+        t.minute()
+    )
+}
+
+/// An instant in Polish local time as an HTML `datetime-local` value: `2026-11-24T18:05`.
+pub fn warsaw_datetime_local(at: OffsetDateTime) -> String {
+    let t = at.to_offset(warsaw_offset(at));
+    format!(
+        "{}-{:02}-{:02}T{:02}:{:02}",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute()
+    )
+}
+
+/// A `datetime-local` value (`2026-11-24T18:05`, seconds ignored) read as Polish local time,
+/// CET or CEST as the date falls. `None` when it is no such value.
+pub fn parse_warsaw_datetime_local(text: &str) -> Option<OffsetDateTime> {
+    let format = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]");
+    let text = text.trim();
+    let local = time::PrimitiveDateTime::parse(text.get(..16).unwrap_or(text), format).ok()?;
+    // The offset in force at that moment (an hour either way only around the change itself).
+    let guess = local.assume_offset(UtcOffset::from_hms(1, 0, 0).ok()?);
+    Some(local.assume_offset(warsaw_offset(guess)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use time::macros::datetime;
+
+    #[test]
+    fn local_times_round_trip_with_the_polish_offset() {
+        let winter = parse_warsaw_datetime_local("2026-11-24T18:05").unwrap();
+        assert_eq!(winter.offset().whole_hours(), 1);
+        assert_eq!(warsaw_datetime_local(winter), "2026-11-24T18:05");
+        assert_eq!(warsaw_text(winter), "24.11.2026 18:05");
+        let summer = parse_warsaw_datetime_local("2026-07-01T08:00:30").unwrap();
+        assert_eq!(summer.offset().whole_hours(), 2);
+        assert_eq!(
+            warsaw_text(datetime!(2026-07-01 06:00 UTC)),
+            "01.07.2026 08:00"
+        );
+        assert_eq!(parse_warsaw_datetime_local("jutro"), None);
+    }
 
     #[test]
     fn summer_and_winter_offsets() {

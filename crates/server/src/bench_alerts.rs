@@ -191,17 +191,7 @@ pub fn alerts(cfg: &Config, o: Options) -> anyhow::Result<ExitCode> {
     let desk = super::registry::staff_principal(&app, &tid, "kancelaria@przykladowo.gov.pl")?;
     let manager = super::registry::staff_principal(&app, &tid, "kierownik.gk@przykladowo.gov.pl")?;
     let mut input = AlertInput::from_template(Template::Storm);
-    let fmt = |t: time::OffsetDateTime| {
-        let t = t.to_offset(ratusz_core::clock::warsaw_offset(t));
-        format!(
-            "{}-{:02}-{:02}T{:02}:{:02}",
-            t.year(),
-            u8::from(t.month()),
-            t.day(),
-            t.hour(),
-            t.minute()
-        )
-    };
+    let fmt = ratusz_core::clock::warsaw_datetime_local;
     let now_t = time::OffsetDateTime::now_utc();
     input.onset = fmt(now_t);
     input.expires = fmt(now_t + time::Duration::hours(3));

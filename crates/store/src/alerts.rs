@@ -241,6 +241,20 @@ pub fn alert(conn: &mut Db, tenant_id: &str, id: &str) -> Result<Option<AlertRow
         .optional()?)
 }
 
+/// The alert with this CAP identifier (unique per municipality).
+pub fn alert_by_identifier(
+    conn: &mut Db,
+    tenant_id: &str,
+    identifier: &str,
+) -> Result<Option<AlertRow>> {
+    Ok(alerts::table
+        .filter(alerts::tenant_id.eq(tenant_id))
+        .filter(alerts::identifier.eq(identifier))
+        .select(AlertRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
 /// The alerts in `workflows` (all when empty), newest first.
 pub fn alerts_in(
     conn: &mut Db,
@@ -290,6 +304,27 @@ pub fn delivery_exists(
         .count()
         .get_result(conn)?;
     Ok(n > 0)
+}
+
+/// Which of `recipients` already have a delivery of the alert on `channel` (one query for a
+/// page of the fan-out).
+pub fn delivered_among(
+    conn: &mut Db,
+    alert_id: &str,
+    channel: &str,
+    recipients: &[String],
+) -> Result<std::collections::HashSet<String>> {
+    let mut out = std::collections::HashSet::new();
+    for chunk in recipients.chunks(500) {
+        let found: Vec<String> = alert_deliveries::table
+            .filter(alert_deliveries::alert_id.eq(alert_id))
+            .filter(alert_deliveries::channel.eq(channel))
+            .filter(alert_deliveries::recipient.eq_any(chunk))
+            .select(alert_deliveries::recipient)
+            .load(conn)?;
+        out.extend(found);
+    }
+    Ok(out)
 }
 
 pub fn insert_delivery(conn: &mut Db, row: &DeliveryRow) -> Result<()> {

@@ -254,11 +254,12 @@ pub fn escape_like(s: &str) -> String {
     out
 }
 
+/// Sets (or, with `None`, clears) an item's unit and handler.
 pub fn set_incoming_assignee(
     conn: &mut Db,
     tenant_id: &str,
     id: &str,
-    unit_id: &str,
+    unit_id: Option<&str>,
     handler_id: Option<&str>,
 ) -> Result<()> {
     diesel::update(
@@ -299,21 +300,6 @@ pub fn fill_incoming_details(
         incoming_items::sender_name.eq(sender_name),
         incoming_items::sender_address.eq(sender_address),
         incoming_items::letter_date.eq(letter_date),
-    ))
-    .execute(conn)?;
-    Ok(())
-}
-
-/// Takes an item back to the registry desk: no unit, no handler (a robot's assignment undone).
-pub fn clear_incoming_assignee(conn: &mut Db, tenant_id: &str, id: &str) -> Result<()> {
-    diesel::update(
-        incoming_items::table
-            .filter(incoming_items::tenant_id.eq(tenant_id))
-            .filter(incoming_items::id.eq(id)),
-    )
-    .set((
-        incoming_items::unit_id.eq(None::<String>),
-        incoming_items::handler_id.eq(None::<String>),
     ))
     .execute(conn)?;
     Ok(())

@@ -75,28 +75,21 @@ impl AlertInput {
     }
 }
 
-/// A `datetime-local` value in Polish local time.
+/// A `datetime-local` value in Polish local time; empty is `None`.
 fn local_time(field: &str, value: &str) -> Result<Option<OffsetDateTime>, FieldError> {
-    let v = value.trim();
-    if v.is_empty() {
+    if value.trim().is_empty() {
         return Ok(None);
     }
-    let format = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]");
-    let bad = || {
-        FieldError::new(
-            field,
-            "format",
-            "Podaj datę i godzinę, np. 2026-11-24 18:00.",
-            "Enter a date and time, e.g. 2026-11-24 18:00.",
-        )
-    };
-    let local =
-        time::PrimitiveDateTime::parse(v.get(..16).unwrap_or(v), format).map_err(|_| bad())?;
-    // The offset of that moment in Warsaw (CET or CEST).
-    let guess = local.assume_offset(time::UtcOffset::from_hms(1, 0, 0).map_err(|_| bad())?);
-    Ok(Some(
-        local.assume_offset(ratusz_core::clock::warsaw_offset(guess)),
-    ))
+    ratusz_core::clock::parse_warsaw_datetime_local(value)
+        .map(Some)
+        .ok_or_else(|| {
+            FieldError::new(
+                field,
+                "format",
+                "Podaj datę i godzinę, np. 2026-11-24 18:00.",
+                "Enter a date and time, e.g. 2026-11-24 18:00.",
+            )
+        })
 }
 
 /// The form field a CAP problem belongs to.

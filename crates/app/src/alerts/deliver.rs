@@ -90,17 +90,7 @@ fn email_text(alert: &Alert, row: &AlertRow, base: &str, token: Option<&str>) ->
         }
         let areas: Vec<&str> = i.areas.iter().map(|a| a.area_desc.as_str()).collect();
         body.push_str(&format!("Obszar: {}\n", areas.join("; ")));
-        let warsaw = |t: time::OffsetDateTime| {
-            let t = t.to_offset(ratusz_core::clock::warsaw_offset(t));
-            format!(
-                "{:02}.{:02}.{} {:02}:{:02}",
-                t.day(),
-                u8::from(t.month()),
-                t.year(),
-                t.hour(),
-                t.minute()
-            )
-        };
+        let warsaw = ratusz_core::clock::warsaw_text;
         if let Some(o) = i.onset {
             body.push_str(&format!("Od: {}\n", warsaw(o)));
         }
@@ -139,7 +129,7 @@ impl App {
         }
         let alert: Alert =
             serde_json::from_str(&row.cap).map_err(|e| AppError::Internal(e.to_string()))?;
-        let base = self.tenant_url(tenant_id)?;
+        let base = self.settings.public_url.trim_end_matches('/').to_owned();
         let mut written = 0;
         if alert.status == Status::Exercise {
             written += self.fan_out_to_staff(&row, &alert, &base)?;
@@ -162,12 +152,14 @@ impl App {
                     .collect();
                 let now = self.now_ts();
                 written += self.store.write(|conn| {
-                    let mut fresh: Vec<&SubscriberRow> = Vec::with_capacity(chosen.len());
-                    for s in &chosen {
-                        if !repo::delivery_exists(conn, &row.id, &s.id, &s.channel)? {
-                            fresh.push(s);
-                        }
-                    }
+                    // Subscribers are e-mail only for now, so one channel per page.
+                    let ids: Vec<String> = chosen.iter().map(|s| s.id.clone()).collect();
+                    let done = repo::delivered_among(conn, &row.id, "email", &ids)?;
+                    let fresh: Vec<&SubscriberRow> = chosen
+                        .iter()
+                        .copied()
+                        .filter(|s| !done.contains(&s.id))
+                        .collect();
                     // The page's e-mails go out in batches (one job per up to 200).
                     let messages: Vec<(String, String, String)> = fresh
                         .iter()

@@ -65,10 +65,7 @@ impl App {
             fanned_out_at: Some(now),
         };
         self.store.write(|conn| {
-            let exists = repo::alerts_in(conn, tenant_id, &[PUBLISHED], 10_000)?
-                .iter()
-                .any(|a| a.identifier == row.identifier);
-            if exists {
+            if repo::alert_by_identifier(conn, tenant_id, &row.identifier)?.is_some() {
                 return Err(AppError::field(
                     "file",
                     "already-imported",

@@ -281,7 +281,7 @@ impl App {
             .collect::<Vec<_>>()
             .join("\n");
         let now = self.now_ts();
-        let base = self.tenant_url(tenant_id)?;
+        let base = self.settings.public_url.trim_end_matches('/').to_owned();
         self.store.write(|conn| {
             let existing = repo::subscriber_by_address(conn, tenant_id, "email", &email)?;
             if let Some(s) = existing.as_ref().filter(|s| s.status == ACTIVE) {
@@ -393,11 +393,6 @@ impl App {
             )?;
             Ok(s)
         })
-    }
-
-    /// The public address of a municipality (its first host, else the configured URL).
-    pub(crate) fn tenant_url(&self, _tenant_id: &str) -> Result<String, AppError> {
-        Ok(self.settings.public_url.trim_end_matches('/').to_owned())
     }
 }
 

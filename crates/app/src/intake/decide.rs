@@ -212,7 +212,8 @@ impl App {
                 reg::record_change(conn, &p.tenant_id, "case", &case.id, now)?;
             }
             reg::supersede_assignments(conn, &p.tenant_id, ITEM, &item.id, now)?;
-            reg::clear_incoming_assignee(conn, &p.tenant_id, &item.id)?;
+            // Back to the registry desk: no unit, no handler.
+            reg::set_incoming_assignee(conn, &p.tenant_id, &item.id, None, None)?;
             reg::record_change(conn, &p.tenant_id, "item", &item.id, now)?;
             let mut reading = reading_of(&row);
             reading.linked_sign = None;

@@ -85,6 +85,7 @@ impl App {
     pub(crate) fn findings(
         &self,
         item: &IncomingItemRow,
+        rules: &[ratusz_store::intake::RuleRow],
         reading: &Reading,
         text: &str,
     ) -> Result<(Option<Forward>, Vec<String>), AppError> {
@@ -97,9 +98,6 @@ impl App {
             .filter(|r| r.source == Source::Rule)
             .filter_map(|r| r.id.as_deref())
             .collect();
-        let rules = self
-            .store
-            .read(|c| Ok::<_, AppError>(repo::rules(c, &item.tenant_id)?))?;
         // The sender's own name and address are not the application's content ("ul. Lipowa"
         // is no species of tree): their lines are left out of the check.
         let head: Vec<&str> = [&reading.sender_name, &reading.sender_address]

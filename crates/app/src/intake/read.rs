@@ -98,12 +98,15 @@ impl App {
             forward: None,
             deficiencies: Vec::new(),
         };
-        let s = self.suggest(tenant_id, &full)?;
+        let rules = self
+            .store
+            .read(|c| Ok::<_, AppError>(repo::rules(c, tenant_id)?))?;
+        let s = self.suggest_with(tenant_id, &rules, &full)?;
         reading.unit = s.unit;
         reading.class = s.class;
         reading.procedure = s.procedure;
         reading.kind = s.kind;
-        let (forward, deficiencies) = self.findings(&item, &reading, &full)?;
+        let (forward, deficiencies) = self.findings(&item, &rules, &reading, &full)?;
         reading.forward = forward;
         reading.deficiencies = deficiencies;
         let problem = texts.iter().find_map(|t| {
@@ -536,7 +539,7 @@ fn link_cited_case(
             conn,
             &item.tenant_id,
             &item.id,
-            &case.unit_id,
+            Some(&case.unit_id),
             case.handler_id.as_deref(),
         )?;
         record(

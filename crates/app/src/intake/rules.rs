@@ -289,7 +289,18 @@ impl App {
     /// What the rules, the model and the built-in word lists suggest for a text.
     pub fn suggest(&self, tenant_id: &str, text: &str) -> Result<Suggestions, AppError> {
         let rules = self.store.read(|c| repo::rules(c, tenant_id))?;
-        let [mut unit, mut class, mut procedure, mut kind] = rule_votes(&rules, text);
+        self.suggest_with(tenant_id, &rules, text)
+    }
+
+    /// [`Self::suggest`] with the office's rules already read (the robot also needs them for
+    /// its findings).
+    pub(crate) fn suggest_with(
+        &self,
+        tenant_id: &str,
+        rules: &[RuleRow],
+        text: &str,
+    ) -> Result<Suggestions, AppError> {
+        let [mut unit, mut class, mut procedure, mut kind] = rule_votes(rules, text);
         unit.extend(self.model_votes(tenant_id, super::model::TARGET_UNIT, text)?);
         class.extend(self.model_votes(tenant_id, super::model::TARGET_CLASS, text)?);
         kind.extend(route::kind_votes(text));

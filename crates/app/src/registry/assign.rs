@@ -156,7 +156,7 @@ pub(crate) fn assign_item_in(
         conn,
         &p.tenant_id,
         &item.id,
-        &a.unit_id,
+        Some(&a.unit_id),
         a.handler_id.as_deref(),
     )?;
     if let Some(case_id) = &item.case_id {

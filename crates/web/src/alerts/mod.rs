@@ -35,20 +35,9 @@ pub struct AlertView {
     pub current: bool,
 }
 
-/// A time in Polish local time, as the pages write it.
+/// A time in Polish local time, as the pages write it (empty when there is none).
 pub fn local(t: Option<time::OffsetDateTime>) -> String {
-    t.map(|t| {
-        let t = t.to_offset(ratusz_core::clock::warsaw_offset(t));
-        format!(
-            "{:02}.{:02}.{} {:02}:{:02}",
-            t.day(),
-            u8::from(t.month()),
-            t.year(),
-            t.hour(),
-            t.minute()
-        )
-    })
-    .unwrap_or_default()
+    t.map(ratusz_core::clock::warsaw_text).unwrap_or_default()
 }
 
 pub fn view(row: &AlertRow, alert: &Alert, now: time::OffsetDateTime) -> AlertView {

@@ -168,17 +168,7 @@ pub async fn new_page(
     let mut form = AlertInput::from_template(t);
     // A suggestion: from now for six hours, in Polish local time.
     let now = state.app.clock.now();
-    let fmt = |t: time::OffsetDateTime| {
-        let t = t.to_offset(ratusz_core::clock::warsaw_offset(t));
-        format!(
-            "{}-{:02}-{:02}T{:02}:{:02}",
-            t.year(),
-            u8::from(t.month()),
-            t.day(),
-            t.hour(),
-            t.minute()
-        )
-    };
+    let fmt = ratusz_core::clock::warsaw_datetime_local;
     form.onset = fmt(now);
     form.expires = fmt(now + time::Duration::hours(6));
     form_page(&state, &ctx, p, form, FormErrors::default(), StatusCode::OK).await
