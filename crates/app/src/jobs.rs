@@ -43,6 +43,7 @@ impl App {
         let outcome = match job.kind.as_str() {
             crate::mail::JOB_KIND => self.run_send_mail(&job.tenant_id, &job.payload),
             crate::mail::JOB_BATCH => self.run_send_mail_batch(&job.tenant_id, &job.payload),
+            crate::sms::JOB_BATCH => self.run_send_sms_batch(&job.tenant_id, &job.payload),
             crate::eservices::notify::JOB_KIND => self.run_notify(&job.tenant_id, &job.payload),
             crate::intake::JOB_READ => self.run_intake_read(&job.tenant_id, &job.payload),
             crate::alerts::JOB_FANOUT => self.run_alert_fanout(&job.tenant_id, &job.payload),
@@ -66,6 +67,9 @@ impl App {
                     }
                     if job.kind == crate::mail::JOB_BATCH {
                         self.mark_batch_failed(&job.tenant_id, &job.payload, &error);
+                    }
+                    if job.kind == crate::sms::JOB_BATCH {
+                        self.mark_sms_batch_failed(&job.tenant_id, &job.payload, &error);
                     }
                     Ok(Step::Dead {
                         kind: job.kind,

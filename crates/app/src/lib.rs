@@ -14,8 +14,10 @@ pub mod eservices;
 pub mod intake;
 pub mod jobs;
 pub mod mail;
+pub mod pacing;
 pub mod registry;
 pub mod search;
+pub mod sms;
 pub mod tenants;
 
 use std::sync::Arc;
@@ -35,6 +37,24 @@ pub struct SmtpSettings {
     pub password: Option<String>,
     /// `starttls` (default), `tls` (implicit, port 465) or `none` (local relay only).
     pub security: String,
+    /// Messages a second at most, per worker (mass mail such as alerts); 0: no limit.
+    pub rate_per_second: u32,
+}
+
+/// An SMS gateway speaking SMSAPI.pl's HTTP API (`POST <api_url>/sms.do`). Without it, SMS
+/// stay in the database outbox.
+#[derive(Debug, Clone)]
+pub struct SmsSettings {
+    /// The API's base, e.g. `https://api.smsapi.pl`.
+    pub api_url: String,
+    /// The gateway's OAuth bearer token (a secret: never logged).
+    pub token: String,
+    /// The sender name registered with the gateway (`from`); empty: the account's default.
+    pub sender: String,
+    /// Messages a second at most, per worker; 0: no limit.
+    pub rate_per_second: u32,
+    /// How long to wait for the gateway's answer before trying again later.
+    pub timeout_secs: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -43,6 +63,7 @@ pub struct Settings {
     pub public_url: String,
     pub mail_from: String,
     pub smtp: Option<SmtpSettings>,
+    pub sms: Option<SmsSettings>,
     /// The tenant (slug) served on host names that no tenant claims.
     pub default_tenant: Option<String>,
     /// Sessions expire after this long without activity.
@@ -71,6 +92,7 @@ impl Default for Settings {
             public_url: "http://127.0.0.1:8080".into(),
             mail_from: "Ratusz <no-reply@localhost>".into(),
             smtp: None,
+            sms: None,
             default_tenant: None,
             session_idle: time::Duration::hours(8),
             argon2_memory_kib: 19 * 1024,
@@ -93,6 +115,9 @@ pub struct App {
     pub settings: Arc<Settings>,
     pub(crate) token_cache: Arc<accounts::TokenCache>,
     pub(crate) status_throttle: Arc<eservices::matters::StatusThrottle>,
+    /// Per-channel rate limits of this process (see [`pacing`]).
+    pub(crate) mail_pacer: Arc<pacing::Pacer>,
+    pub(crate) sms_pacer: Arc<pacing::Pacer>,
     pub(crate) definitions: Arc<eservices::DefinitionCache>,
     pub(crate) intake_models: Arc<intake::model::ModelCache>,
     blobs: Arc<std::sync::OnceLock<Result<ratusz_store::blobs::Blobs, String>>>,
@@ -109,6 +134,8 @@ impl App {
             settings: Arc::new(settings),
             token_cache: Arc::new(accounts::TokenCache::default()),
             status_throttle: Arc::default(),
+            mail_pacer: Arc::default(),
+            sms_pacer: Arc::default(),
             definitions: Arc::default(),
             intake_models: Arc::default(),
             blobs: Arc::default(),
@@ -160,4 +187,27 @@ impl App {
     pub fn ready(&self) -> Result<(), AppError> {
         self.store.ping().map_err(AppError::from)
     }
+}
+
+/// Runs a future to its end on a private current-thread runtime, on a scoped thread so that it
+/// works whether or not the caller is inside a runtime (a worker thread, a test, the CLI).
+/// For the network exchanges of batch jobs (SMTP, the SMS gateway), which wait on many
+/// connections at once.
+pub(crate) fn block_on<F>(f: F) -> Result<F::Output, String>
+where
+    F: std::future::Future + Send,
+    F::Output: Send,
+{
+    std::thread::scope(|scope| {
+        scope
+            .spawn(|| {
+                tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .map(|rt| rt.block_on(f))
+                    .map_err(|e| format!("runtime: {e}"))
+            })
+            .join()
+            .unwrap_or_else(|_| Err("a network thread panicked".into()))
+    })
 }

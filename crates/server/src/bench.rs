@@ -39,15 +39,16 @@ pub enum BenchCmd {
         #[arg(long, default_value_t = 18_080)]
         port: u16,
     },
-    /// Crisis alerts: matching subscribers to a polygon, the fan-out of one approved alert and
-    /// sending its e-mails to a local SMTP sink, on the configured (scratch) database.
+    /// Crisis alerts: matching subscribers to a polygon, then one approved alert for the whole
+    /// municipality from approval to every e-mail accepted by a local SMTP sink and every SMS
+    /// by a local SMS gateway, on the configured (scratch) database.
     Alerts {
-        /// Active e-mail subscribers to add.
+        /// Residents to add, each subscribed by e-mail and by SMS.
         #[arg(long, default_value_t = 100_000)]
         subscribers: usize,
-        /// How many of the alert's e-mails to send (the rate is extrapolated).
-        #[arg(long, default_value_t = 2_000)]
-        send: usize,
+        /// Job workers sending (threads, as `workers` in the configuration).
+        #[arg(long, default_value_t = 2)]
+        workers: usize,
         /// Seed of the generator.
         #[arg(long, default_value_t = 2026)]
         seed: u64,
@@ -295,13 +296,13 @@ pub fn run(cmd: BenchCmd, cfg: &Config) -> anyhow::Result<ExitCode> {
         ),
         BenchCmd::Alerts {
             subscribers,
-            send,
+            workers,
             seed,
         } => alerts::alerts(
             cfg,
             alerts::Options {
                 subscribers,
-                send,
+                workers,
                 seed,
             },
         ),

@@ -260,6 +260,8 @@ pub enum JobsCmd {
     },
     /// Queue again the e-mails kept in the outbox while SMTP was not configured.
     ReleaseHeldMail,
+    /// Queue again the SMS kept in the outbox while no SMS gateway was configured.
+    ReleaseHeldSms,
 }
 
 pub fn init_logging(filter: &str) {
@@ -424,6 +426,14 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             let n = app.release_held_mail().map_err(app_err)?;
             println!("{n} held messages queued for sending");
+        }
+        Command::Jobs(JobsCmd::ReleaseHeldSms) => {
+            let app = open_app(&cfg)?;
+            if cfg.sms.is_none() {
+                eprintln!("note: no SMS gateway is configured, so released SMS will be held again");
+            }
+            let n = app.release_held_sms().map_err(app_err)?;
+            println!("{n} held SMS queued for sending");
         }
         Command::Bench(cmd) => return crate::bench::run(cmd, &cfg),
         Command::Reindex => {

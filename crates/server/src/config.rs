@@ -25,6 +25,8 @@ pub struct Config {
     pub trust_proxy: bool,
     pub mail_from: String,
     pub smtp: Option<SmtpConfig>,
+    /// SMS gateway (SMSAPI.pl's HTTP API) for alerts by SMS; without it SMS stay in the outbox.
+    pub sms: Option<SmsConfig>,
     /// Background job workers in this process.
     pub workers: usize,
     /// Database connections in the pool.
@@ -226,6 +228,36 @@ pub struct SmtpConfig {
     /// `starttls` (default), `tls` or `none`.
     #[serde(default = "default_security")]
     pub security: String,
+    /// Messages a second at most per worker (mass mail); 0: no limit.
+    #[serde(default)]
+    pub rate_per_second: u32,
+}
+
+/// `[sms]`: the SMS gateway (token also as `RATUSZ_SMS__TOKEN_FILE`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmsConfig {
+    /// The API's base (`https://api.smsapi.pl`, or `https://api.smsapi.com`).
+    #[serde(default = "default_sms_api")]
+    pub api_url: String,
+    /// The OAuth token generated in the gateway's panel.
+    pub token: String,
+    /// The sender name registered with the gateway; empty: the account's default.
+    #[serde(default)]
+    pub sender: String,
+    /// Messages a second at most per worker; 0: no limit.
+    #[serde(default)]
+    pub rate_per_second: u32,
+    /// Seconds to wait for the gateway's answer.
+    #[serde(default = "default_sms_timeout")]
+    pub timeout_secs: u64,
+}
+
+fn default_sms_api() -> String {
+    "https://api.smsapi.pl".into()
+}
+fn default_sms_timeout() -> u64 {
+    15
 }
 
 fn default_smtp_port() -> u16 {
@@ -247,6 +279,7 @@ impl Default for Config {
             trust_proxy: false,
             mail_from: "Ratusz <no-reply@localhost>".into(),
             smtp: None,
+            sms: None,
             workers: 1,
             pool_size: 8,
             session_idle_minutes: 8 * 60,
@@ -323,6 +356,14 @@ impl Config {
                 username: s.username.clone(),
                 password: s.password.clone(),
                 security: s.security.clone(),
+                rate_per_second: s.rate_per_second,
+            }),
+            sms: self.sms.as_ref().map(|s| ratusz_app::SmsSettings {
+                api_url: s.api_url.clone(),
+                token: s.token.clone(),
+                sender: s.sender.clone(),
+                rate_per_second: s.rate_per_second,
+                timeout_secs: s.timeout_secs,
             }),
             default_tenant: self.default_tenant.clone(),
             session_idle: time::Duration::minutes(self.session_idle_minutes.max(5)),

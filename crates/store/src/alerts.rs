@@ -4,7 +4,9 @@
 use diesel::prelude::*;
 use serde::Serialize;
 
-use crate::schema::{address_points, alert_deliveries, alert_subscribers, alerts, mail_messages};
+use crate::schema::{
+    address_points, alert_deliveries, alert_subscribers, alerts, mail_messages, sms_outbox,
+};
 use crate::{Db, Result};
 
 // ---- address points ----
@@ -96,7 +98,7 @@ pub struct SubscriberRow {
     pub id: String,
     #[serde(skip)]
     pub tenant_id: String,
-    /// `email` (SMS and web push come later).
+    /// `email` or `sms`.
     pub channel: String,
     pub address: String,
     /// Topic codes, one per line; empty means every topic.
@@ -114,6 +116,14 @@ pub struct SubscriberRow {
     pub created_at: i64,
     pub confirmed_at: Option<i64>,
     pub unsubscribed_at: Option<i64>,
+    /// SHA-256 (hex) of the code an SMS subscription is confirmed with.
+    #[serde(skip)]
+    pub confirm_code: Option<String>,
+    /// Wrong codes entered so far.
+    pub confirm_attempts: i32,
+    /// The short unsubscribe code of an SMS subscription (`/w/<code>`).
+    #[serde(skip)]
+    pub short_code: Option<String>,
 }
 
 pub fn insert_subscriber(conn: &mut Db, row: &SubscriberRow) -> Result<()> {
@@ -144,6 +154,20 @@ pub fn subscriber_by_address(
         .filter(alert_subscribers::tenant_id.eq(tenant_id))
         .filter(alert_subscribers::channel.eq(channel))
         .filter(alert_subscribers::address.eq(address))
+        .select(SubscriberRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// The SMS subscription with this short unsubscribe code.
+pub fn subscriber_by_short_code(
+    conn: &mut Db,
+    tenant_id: &str,
+    code: &str,
+) -> Result<Option<SubscriberRow>> {
+    Ok(alert_subscribers::table
+        .filter(alert_subscribers::tenant_id.eq(tenant_id))
+        .filter(alert_subscribers::short_code.eq(code))
         .select(SubscriberRow::as_select())
         .first(conn)
         .optional()?)
@@ -288,6 +312,7 @@ pub struct DeliveryRow {
     pub address: String,
     pub mail_id: Option<String>,
     pub created_at: i64,
+    pub sms_id: Option<String>,
 }
 
 /// Whether the alert already has a delivery for this recipient and channel.
@@ -334,45 +359,72 @@ pub fn insert_delivery(conn: &mut Db, row: &DeliveryRow) -> Result<()> {
     Ok(())
 }
 
-/// How the e-mails of an alert stand: (mail status, count), by status.
-pub fn email_statuses(
-    conn: &mut Db,
-    tenant_id: &str,
-    alert_id: &str,
-) -> Result<Vec<(String, i64)>> {
-    let rows: Vec<String> = alert_deliveries::table
-        .inner_join(
-            mail_messages::table.on(mail_messages::id.nullable().eq(alert_deliveries::mail_id)),
-        )
-        .filter(alert_deliveries::tenant_id.eq(tenant_id))
-        .filter(alert_deliveries::alert_id.eq(alert_id))
-        .select(mail_messages::status)
-        .load(conn)?;
+/// Counts equal strings: (value, count), sorted by value.
+fn tally(values: Vec<String>) -> Vec<(String, i64)> {
     let mut counts: Vec<(String, i64)> = Vec::new();
-    for status in rows {
-        match counts.iter_mut().find(|(s, _)| *s == status) {
+    for v in values {
+        match counts.iter_mut().find(|(s, _)| *s == v) {
             Some((_, n)) => *n += 1,
-            None => counts.push((status, 1)),
+            None => counts.push((v, 1)),
         }
     }
     counts.sort();
-    Ok(counts)
+    counts
 }
 
-/// The send times of an alert's e-mails that were sent, ascending (for "95 % delivered").
-pub fn email_sent_times(conn: &mut Db, tenant_id: &str, alert_id: &str) -> Result<Vec<i64>> {
-    let mut times: Vec<i64> = alert_deliveries::table
-        .inner_join(
+/// How an alert's messages on `channel` (`email` or `sms`) stand: (status, count), by status.
+pub fn channel_statuses(
+    conn: &mut Db,
+    tenant_id: &str,
+    alert_id: &str,
+    channel: &str,
+) -> Result<Vec<(String, i64)>> {
+    let base = alert_deliveries::table
+        .filter(alert_deliveries::tenant_id.eq(tenant_id))
+        .filter(alert_deliveries::alert_id.eq(alert_id));
+    let rows: Vec<String> = if channel == "sms" {
+        base.inner_join(
+            sms_outbox::table.on(sms_outbox::id.nullable().eq(alert_deliveries::sms_id)),
+        )
+        .select(sms_outbox::status)
+        .load(conn)?
+    } else {
+        base.inner_join(
             mail_messages::table.on(mail_messages::id.nullable().eq(alert_deliveries::mail_id)),
         )
+        .select(mail_messages::status)
+        .load(conn)?
+    };
+    Ok(tally(rows))
+}
+
+/// The send times of an alert's messages on `channel` that were sent, ascending (for "95 %
+/// delivered" and delivery over time).
+pub fn channel_sent_times(
+    conn: &mut Db,
+    tenant_id: &str,
+    alert_id: &str,
+    channel: &str,
+) -> Result<Vec<i64>> {
+    let base = alert_deliveries::table
         .filter(alert_deliveries::tenant_id.eq(tenant_id))
-        .filter(alert_deliveries::alert_id.eq(alert_id))
+        .filter(alert_deliveries::alert_id.eq(alert_id));
+    let times: Vec<Option<i64>> = if channel == "sms" {
+        base.inner_join(
+            sms_outbox::table.on(sms_outbox::id.nullable().eq(alert_deliveries::sms_id)),
+        )
+        .filter(sms_outbox::sent_at.is_not_null())
+        .select(sms_outbox::sent_at)
+        .load(conn)?
+    } else {
+        base.inner_join(
+            mail_messages::table.on(mail_messages::id.nullable().eq(alert_deliveries::mail_id)),
+        )
         .filter(mail_messages::sent_at.is_not_null())
         .select(mail_messages::sent_at)
-        .load::<Option<i64>>(conn)?
-        .into_iter()
-        .flatten()
-        .collect();
+        .load(conn)?
+    };
+    let mut times: Vec<i64> = times.into_iter().flatten().collect();
     times.sort_unstable();
     Ok(times)
 }

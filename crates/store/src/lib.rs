@@ -19,6 +19,7 @@ pub mod registry;
 pub mod schema;
 pub mod search;
 pub mod seed;
+pub mod sms;
 pub mod tenants;
 
 pub use db::{DatabaseUrl, Db, Engine, Store, write_tx};

@@ -706,6 +706,9 @@ diesel::table! {
         created_at -> BigInt,
         confirmed_at -> Nullable<BigInt>,
         unsubscribed_at -> Nullable<BigInt>,
+        confirm_code -> Nullable<Text>,
+        confirm_attempts -> Integer,
+        short_code -> Nullable<Text>,
     }
 }
 
@@ -738,6 +741,22 @@ diesel::table! {
         address -> Text,
         mail_id -> Nullable<Text>,
         created_at -> BigInt,
+        sms_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    sms_outbox (id) {
+        id -> Text,
+        tenant_id -> Text,
+        to_number -> Text,
+        template -> Text,
+        param -> Text,
+        status -> Text,
+        created_at -> BigInt,
+        sent_at -> Nullable<BigInt>,
+        last_error -> Nullable<Text>,
+        gateway_id -> Nullable<Text>,
     }
 }
 
@@ -792,4 +811,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     alert_subscribers,
     alerts,
     alert_deliveries,
+    sms_outbox,
 );

@@ -156,6 +156,10 @@ pub fn router(app: App, cfg: WebConfig) -> Router {
             get(alerts::subscription).post(alerts::subscription_post),
         )
         .route("/ostrzezenia/wypisz/{token}", get(alerts::unsubscribe))
+        .route(
+            "/w/{code}",
+            get(alerts::sms_link).post(alerts::sms_link_post),
+        )
         .route("/ostrzezenia/{id}", get(alerts::show))
         .route("/ostrzezenia/{id}/cap.xml", get(alerts::cap_xml))
         .route("/panel/alerts", get(alerts::panel::list))

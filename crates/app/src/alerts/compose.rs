@@ -306,12 +306,13 @@ impl App {
         }
         info.areas.push(area);
         alert.infos.push(info);
+        let suffix = self.sms_suffix_sample();
         let sms = if input.sms_text.trim().is_empty() {
-            cap::derive_sms_for(&alert.infos[0]).text
+            cap::derive_sms_for_with(&alert.infos[0], &suffix).text
         } else {
             input.sms_text.trim().to_owned()
         };
-        if let Err(issues) = cap::validate_with_sms(&alert, &sms) {
+        if let Err(issues) = cap::validate_with_sms(&alert, &sms, &suffix) {
             let errors = issues
                 .iter()
                 .map(|i| {

@@ -8,12 +8,15 @@
 //! (retries with backoff, dead letters, per-recipient status). An exercise goes to the
 //! office's staff only.
 
-use ratusz_core::alerts::{Alert, AreaMatcher, Point, Status, Topic, topics_for};
+use ratusz_core::alerts::{
+    Alert, AreaMatcher, Point, Status, Topic, topics_for, unsubscribe_suffix,
+};
 use ratusz_store::alerts::{self as repo, AlertRow, DeliveryRow, SubscriberRow};
 use serde::{Deserialize, Serialize};
 
 use super::compose::PUBLISHED;
 use crate::accounts::Principal;
+use crate::sms::NewSms;
 use crate::{App, AppError};
 
 /// Subscribers read per transaction.
@@ -29,12 +32,74 @@ struct FanoutJob {
 pub struct AlertStats {
     /// Recipients the fan-out wrote (one per subscriber and channel).
     pub targeted: i64,
-    /// E-mails by the mail queue's status (`queued`, `sent`, `held`, `dead` …).
+    /// E-mails by the mail queue's status (`queued`, `sent`, `held`, `failed` …).
     pub email: Vec<(String, i64)>,
+    /// Sent and failed on all channels.
     pub sent: i64,
     pub failed: i64,
-    /// Seconds from approval to 95 % of the targeted e-mails sent, once reached.
+    /// Seconds from approval to 95 % of the targeted messages sent, once reached.
     pub seconds_to_95: Option<f64>,
+    /// The same per channel (`email`, `sms`), for the channels the alert used.
+    pub channels: Vec<ChannelStats>,
+    /// Delivery over time: rows of (seconds after approval, sent so far per channel in the
+    /// order of `channels`).
+    pub timeline: Vec<(i64, Vec<i64>)>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ChannelStats {
+    pub channel: String,
+    pub targeted: i64,
+    /// Messages by status.
+    pub statuses: Vec<(String, i64)>,
+    pub sent: i64,
+    pub failed: i64,
+    pub seconds_to_95: Option<f64>,
+}
+
+/// Seconds from `approved` to the send time by which `share` of `targeted` were sent.
+fn seconds_to(times: &[i64], approved: Option<i64>, targeted: i64, share: f64) -> Option<f64> {
+    let need = ((targeted as f64) * share).ceil() as usize;
+    match approved {
+        Some(a) if need > 0 && times.len() >= need => {
+            times.get(need - 1).map(|t| (t - a) as f64 / 1_000_000.0)
+        }
+        _ => None,
+    }
+}
+
+/// Cumulative sends per channel at up to a dozen even steps from approval to the last send.
+fn timeline(per_channel: &[Vec<i64>], approved: Option<i64>) -> Vec<(i64, Vec<i64>)> {
+    let Some(approved) = approved else {
+        return Vec::new();
+    };
+    let Some(last) = per_channel.iter().filter_map(|t| t.last()).max() else {
+        return Vec::new();
+    };
+    let span = ((last - approved) / 1_000_000).max(1);
+    let step = [
+        1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 1800, 3600, 7200, 21600, 86400,
+    ]
+    .into_iter()
+    .find(|s| span / s <= 12)
+    .unwrap_or(86400);
+    let mut rows = Vec::new();
+    let mut at = step;
+    loop {
+        let cutoff = approved + at * 1_000_000;
+        rows.push((
+            at,
+            per_channel
+                .iter()
+                .map(|t| t.partition_point(|x| *x <= cutoff) as i64)
+                .collect(),
+        ));
+        if at >= span {
+            break;
+        }
+        at += step;
+    }
+    rows
 }
 
 /// Whether a subscriber wants this alert: a topic in common (no topics: all) and the place
@@ -152,38 +217,23 @@ impl App {
                     .collect();
                 let now = self.now_ts();
                 written += self.store.write(|conn| {
-                    // Subscribers are e-mail only for now, so one channel per page.
-                    let ids: Vec<String> = chosen.iter().map(|s| s.id.clone()).collect();
-                    let done = repo::delivered_among(conn, &row.id, "email", &ids)?;
-                    let fresh: Vec<&SubscriberRow> = chosen
-                        .iter()
-                        .copied()
-                        .filter(|s| !done.contains(&s.id))
-                        .collect();
-                    // The page's e-mails go out in batches (one job per up to 200).
-                    let messages: Vec<(String, String, String)> = fresh
-                        .iter()
-                        .map(|s| {
-                            let (subject, body) = email_text(&alert, &row, &base, Some(&s.token));
-                            (s.address.clone(), subject, body)
-                        })
-                        .collect();
-                    let ids = crate::mail::enqueue_batch(conn, tenant_id, &messages, now)?;
-                    for (s, mail_id) in fresh.iter().zip(ids) {
-                        repo::insert_delivery(
-                            conn,
-                            &DeliveryRow {
-                                tenant_id: tenant_id.to_owned(),
-                                alert_id: row.id.clone(),
-                                recipient: s.id.clone(),
-                                channel: s.channel.clone(),
-                                address: s.address.clone(),
-                                mail_id: Some(mail_id),
-                                created_at: now,
-                            },
-                        )?;
+                    let mut n = 0;
+                    for channel in ["email", "sms"] {
+                        let of_channel: Vec<&SubscriberRow> = chosen
+                            .iter()
+                            .copied()
+                            .filter(|s| s.channel == channel)
+                            .collect();
+                        let ids: Vec<String> = of_channel.iter().map(|s| s.id.clone()).collect();
+                        let done = repo::delivered_among(conn, &row.id, channel, &ids)?;
+                        let fresh: Vec<&SubscriberRow> = of_channel
+                            .into_iter()
+                            .filter(|s| !done.contains(&s.id))
+                            .collect();
+                        n += fresh.len();
+                        self.write_deliveries(conn, &alert, &row, &base, channel, &fresh, now)?;
                     }
-                    Ok::<_, AppError>(fresh.len())
+                    Ok::<_, AppError>(n)
                 })?;
                 if (page.len() as i64) < PAGE {
                     break;
@@ -202,6 +252,69 @@ impl App {
         })?;
         tracing::info!(alert = %row.identifier, recipients = written, "alert fanned out");
         Ok(written)
+    }
+
+    /// Writes one page's deliveries on one channel and their messages, in the caller's
+    /// transaction: e-mails in batches of the mail queue, SMS in batches of the SMS outbox
+    /// (one template, each subscriber's unsubscribe code as the gateway's parameter).
+    #[allow(clippy::too_many_arguments)]
+    fn write_deliveries(
+        &self,
+        conn: &mut ratusz_store::Db,
+        alert: &Alert,
+        row: &AlertRow,
+        base: &str,
+        channel: &str,
+        fresh: &[&SubscriberRow],
+        now: i64,
+    ) -> Result<(), AppError> {
+        let tenant_id = row.tenant_id.as_str();
+        let (mail_ids, sms_ids): (Vec<Option<String>>, Vec<Option<String>>) = if channel == "sms" {
+            let template = format!(
+                "{}{}",
+                row.sms_text,
+                unsubscribe_suffix(base, ratusz_store::sms::PLACEHOLDER)
+            );
+            let messages: Vec<NewSms> = fresh
+                .iter()
+                .map(|s| NewSms {
+                    to: s.address.clone(),
+                    template: template.clone(),
+                    param: s.short_code.clone().unwrap_or_default(),
+                })
+                .collect();
+            let ids = crate::sms::enqueue_batch(conn, tenant_id, &messages, now)?;
+            (vec![None; ids.len()], ids.into_iter().map(Some).collect())
+        } else {
+            let messages: Vec<(String, String, String)> = fresh
+                .iter()
+                .map(|s| {
+                    let (subject, body) = email_text(alert, row, base, Some(&s.token));
+                    (s.address.clone(), subject, body)
+                })
+                .collect();
+            let ids = crate::mail::enqueue_batch(conn, tenant_id, &messages, now)?;
+            (
+                ids.iter().cloned().map(Some).collect(),
+                vec![None; ids.len()],
+            )
+        };
+        for ((s, mail_id), sms_id) in fresh.iter().zip(mail_ids).zip(sms_ids) {
+            repo::insert_delivery(
+                conn,
+                &DeliveryRow {
+                    tenant_id: tenant_id.to_owned(),
+                    alert_id: row.id.clone(),
+                    recipient: s.id.clone(),
+                    channel: s.channel.clone(),
+                    address: s.address.clone(),
+                    mail_id,
+                    created_at: now,
+                    sms_id,
+                },
+            )?;
+        }
+        Ok(())
     }
 
     /// An exercise: every member of staff with an e-mail, nobody else.
@@ -243,6 +356,7 @@ impl App {
                         address: user.email.clone(),
                         mail_id: Some(mail_id),
                         created_at: now,
+                        sms_id: None,
                     },
                 )?;
                 n += 1;
@@ -256,32 +370,48 @@ impl App {
         let row = self.alert(p, id)?;
         self.store.read(|c| {
             let targeted = repo::count_deliveries(c, &p.tenant_id, &row.id)?;
-            let email = repo::email_statuses(c, &p.tenant_id, &row.id)?;
-            let times = repo::email_sent_times(c, &p.tenant_id, &row.id)?;
-            let sent = email
-                .iter()
-                .filter(|(s, _)| s == "sent")
-                .map(|(_, n)| n)
-                .sum();
-            let failed = email
-                .iter()
-                .filter(|(s, _)| s == "dead" || s == "failed")
-                .map(|(_, n)| n)
-                .sum();
-            let need = ((targeted as f64) * 0.95).ceil() as usize;
-            let seconds_to_95 = match (row.approved_at, need) {
-                (Some(approved), need) if need > 0 && times.len() >= need => times
-                    .get(need - 1)
-                    .map(|t| (t - approved) as f64 / 1_000_000.0),
-                _ => None,
-            };
-            Ok(AlertStats {
+            let mut stats = AlertStats {
                 targeted,
-                email,
-                sent,
-                failed,
-                seconds_to_95,
-            })
+                ..AlertStats::default()
+            };
+            let mut all_times = Vec::new();
+            let mut per_channel = Vec::new();
+            for channel in ["email", "sms"] {
+                let statuses = repo::channel_statuses(c, &p.tenant_id, &row.id, channel)?;
+                let count = |pick: &dyn Fn(&str) -> bool| -> i64 {
+                    statuses
+                        .iter()
+                        .filter(|(s, _)| pick(s))
+                        .map(|(_, n)| n)
+                        .sum()
+                };
+                let ch_targeted = count(&|_| true);
+                if channel == "email" {
+                    stats.email = statuses.clone();
+                }
+                if ch_targeted == 0 {
+                    continue;
+                }
+                let times = repo::channel_sent_times(c, &p.tenant_id, &row.id, channel)?;
+                let sent = count(&|s| s == "sent");
+                let failed = count(&|s| s == "failed" || s == "dead");
+                stats.sent += sent;
+                stats.failed += failed;
+                stats.channels.push(ChannelStats {
+                    channel: channel.to_owned(),
+                    targeted: ch_targeted,
+                    statuses,
+                    sent,
+                    failed,
+                    seconds_to_95: seconds_to(&times, row.approved_at, ch_targeted, 0.95),
+                });
+                all_times.extend_from_slice(&times);
+                per_channel.push(times);
+            }
+            all_times.sort_unstable();
+            stats.seconds_to_95 = seconds_to(&all_times, row.approved_at, targeted, 0.95);
+            stats.timeline = timeline(&per_channel, row.approved_at);
+            Ok(stats)
         })
     }
 
@@ -380,6 +510,9 @@ mod tests {
             created_at: 0,
             confirmed_at: None,
             unsubscribed_at: None,
+            confirm_code: None,
+            confirm_attempts: 0,
+            short_code: None,
         }
     }
 
@@ -444,5 +577,23 @@ mod tests {
             &matchers,
             &["Wola"]
         ));
+    }
+
+    #[test]
+    fn the_timeline_counts_sends_per_channel_at_even_steps() {
+        let approved = 1_000_000_000;
+        let at = |secs: f64| approved + (secs * 1_000_000.0) as i64;
+        let email = vec![at(0.5), at(1.5), at(3.0), at(9.0)];
+        let sms = vec![at(2.0), at(2.5)];
+        let rows = timeline(&[email, sms], Some(approved));
+        assert_eq!(rows.first(), Some(&(1, vec![1, 0])));
+        assert_eq!(rows.iter().find(|r| r.0 == 3), Some(&(3, vec![3, 2])));
+        assert_eq!(rows.last(), Some(&(9, vec![4, 2])));
+        assert!(timeline(&[vec![]], Some(approved)).is_empty());
+        assert_eq!(
+            seconds_to(&[at(1.0), at(2.0)], Some(approved), 2, 0.95),
+            Some(2.0)
+        );
+        assert_eq!(seconds_to(&[at(1.0)], Some(approved), 2, 0.95), None);
     }
 }

@@ -4,12 +4,14 @@
 //! ([`deliver`]). The CAP 1.2 model, validation, geometry and the SMS text are pure and live
 //! in `ratusz_core::alerts`; CAP and Atom XML in `ratusz_documents::cap`.
 //!
-//! What this version does not yet do (see the note): SMS through a gateway, web push,
-//! escalation of alerts that need confirmation, import of other services' CAP feeds.
+//! Residents subscribe by e-mail (confirmed by a link) and by SMS (confirmed by a code sent
+//! to the phone, [`phone`]). Not yet done (see the note): web push and escalation of
+//! alerts that need confirmation.
 
 pub mod compose;
 pub mod deliver;
 pub mod import;
+pub mod phone;
 
 use ratusz_core::alerts::Topic;
 use ratusz_store::alerts::{self as repo, AddressPointRow, SubscriberRow};
@@ -33,7 +35,9 @@ pub const UNSUBSCRIBED: &str = "unsubscribed";
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 #[serde(default)]
 pub struct SubscribeInput {
+    /// E-mail, phone or both; at least one.
     pub email: String,
+    pub phone: String,
     /// Topic codes ([`Topic::as_str`]); none means every topic.
     pub topics: Vec<String>,
     pub locality: String,
@@ -42,13 +46,29 @@ pub struct SubscribeInput {
     pub number: String,
 }
 
-/// What `subscribe` did, for the page that follows.
+/// What `subscribe` did on one channel, for the page that follows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Subscribed {
-    /// A confirmation link was e-mailed.
-    ConfirmationSent,
-    /// The address already receives alerts; a link to change the settings was e-mailed.
+    /// A confirmation link was e-mailed, or a code sent by SMS; for SMS, the token of the
+    /// page where the code is entered.
+    ConfirmationSent { code_page: Option<String> },
+    /// The address already receives alerts; a link to change the settings was sent to it.
     AlreadyActive,
+}
+
+/// What `subscribe` did on each channel asked for.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SubscribeOutcome {
+    pub email: Option<Subscribed>,
+    pub sms: Option<Subscribed>,
+}
+
+/// A subscriber's choice of place and topics, checked, for either channel.
+pub(crate) struct Choice {
+    pub topics: String,
+    pub locality: String,
+    pub point: Option<AddressPointRow>,
+    pub place_label: String,
 }
 
 /// Lower-case without surrounding space and with one space between words, for matching what
@@ -183,15 +203,43 @@ impl App {
         &self,
         tenant_id: &str,
         input: &SubscribeInput,
-    ) -> Result<Subscribed, AppError> {
+    ) -> Result<SubscribeOutcome, AppError> {
         let mut errors = Vec::new();
-        let email = match normalize_email(&input.email) {
-            Ok((e, _)) => Some(e.to_lowercase()),
-            Err(e) => {
-                errors.push(e);
-                None
+        let email = if input.email.trim().is_empty() {
+            None
+        } else {
+            match normalize_email(&input.email) {
+                Ok((e, _)) => Some(e.to_lowercase()),
+                Err(e) => {
+                    errors.push(e);
+                    None
+                }
             }
         };
+        let phone = if input.phone.trim().is_empty() {
+            None
+        } else {
+            match ratusz_core::alerts::phone::mobile_number(&input.phone) {
+                Ok(n) => Some(n),
+                Err(e) => {
+                    errors.push(FieldError::new(
+                        "phone",
+                        e.code(),
+                        e.message_pl(),
+                        e.message_en(),
+                    ));
+                    None
+                }
+            }
+        };
+        if input.email.trim().is_empty() && input.phone.trim().is_empty() {
+            errors.push(FieldError::new(
+                "email",
+                "empty",
+                "Podaj adres e-mail albo numer telefonu komórkowego (możesz podać oba).",
+                "Enter an e-mail address or a mobile phone number (or both).",
+            ));
+        }
         let mut topics = Vec::new();
         for t in &input.topics {
             match Topic::parse(t.trim()) {
@@ -267,7 +315,7 @@ impl App {
         if !errors.is_empty() {
             return Err(AppError::Invalid(errors));
         }
-        let (Some(email), Some(locality)) = (email, locality) else {
+        let Some(locality) = locality else {
             return Err(AppError::Internal("subscription validation".into()));
         };
         let place_label = match &point {
@@ -280,15 +328,49 @@ impl App {
             .map(|t| t.as_str())
             .collect::<Vec<_>>()
             .join("\n");
+        let choice = Choice {
+            topics: topics_text,
+            locality,
+            point,
+            place_label,
+        };
         let now = self.now_ts();
-        let base = self.settings.public_url.trim_end_matches('/').to_owned();
         self.store.write(|conn| {
-            let existing = repo::subscriber_by_address(conn, tenant_id, "email", &email)?;
+            let email = match &email {
+                Some(e) => Some(self.subscribe_email(conn, tenant_id, e, &choice, now)?),
+                None => None,
+            };
+            let sms = match &phone {
+                Some(n) => Some(self.subscribe_phone(conn, tenant_id, n, &choice, now)?),
+                None => None,
+            };
+            Ok::<_, AppError>(SubscribeOutcome { email, sms })
+        })
+    }
+
+    /// The e-mail half of [`App::subscribe`], in its transaction.
+    fn subscribe_email(
+        &self,
+        conn: &mut ratusz_store::Db,
+        tenant_id: &str,
+        email: &str,
+        choice: &Choice,
+        now: i64,
+    ) -> Result<Subscribed, AppError> {
+        let base = self.settings.public_url.trim_end_matches('/').to_owned();
+        let Choice {
+            topics: topics_text,
+            locality,
+            point,
+            place_label,
+        } = choice;
+        {
+            let existing = repo::subscriber_by_address(conn, tenant_id, "email", email)?;
             if let Some(s) = existing.as_ref().filter(|s| s.status == ACTIVE) {
                 crate::mail::enqueue(
                     conn,
                     tenant_id,
-                    &email,
+                    email,
                     "Ostrzeżenia z urzędu: Twoje ustawienia",
                     &format!(
                         "Ten adres już dostaje ostrzeżenia z urzędu ({}).\n\nAby zmienić rodzaje ostrzeżeń albo miejsce, otwórz:\n{base}/ostrzezenia/subskrypcja/{}\n\nJeśli to nie Ty prosiłeś o tę wiadomość, zignoruj ją: nic się nie zmieni.",
@@ -303,7 +385,7 @@ impl App {
                 id: existing.as_ref().map_or_else(new_id, |s| s.id.clone()),
                 tenant_id: tenant_id.to_owned(),
                 channel: "email".into(),
-                address: email.clone(),
+                address: email.to_owned(),
                 topics: topics_text.clone(),
                 localities: locality.clone(),
                 lat: point.as_ref().map(|p| p.lat),
@@ -314,6 +396,9 @@ impl App {
                 created_at: existing.as_ref().map_or(now, |s| s.created_at),
                 confirmed_at: None,
                 unsubscribed_at: None,
+                confirm_code: None,
+                confirm_attempts: 0,
+                short_code: None,
             };
             if existing.is_some() {
                 repo::update_subscriber(conn, &row)?;
@@ -323,7 +408,7 @@ impl App {
             crate::mail::enqueue(
                 conn,
                 tenant_id,
-                &email,
+                email,
                 "Potwierdź zapis na ostrzeżenia z urzędu",
                 &format!(
                     "Aby dostawać ostrzeżenia z urzędu dla: {place_label}, potwierdź zapis, otwierając:\n{base}/ostrzezenia/subskrypcja/{token}\n\nJeśli to nie Ty zapisałeś ten adres, zignoruj tę wiadomość: bez potwierdzenia nie wyślemy żadnego ostrzeżenia."
@@ -333,14 +418,16 @@ impl App {
             record(
                 conn,
                 tenant_id,
-                &Actor::Robot { name: "alerts".into() },
+                &Actor::Robot {
+                    name: "alerts".into(),
+                },
                 "alerts.subscription_requested",
                 ("alert_subscriber", Some(&row.id)),
                 json!({"channel": "email", "place": place_label, "topics": topics_text}),
                 now,
             )?;
-            Ok::<_, AppError>(Subscribed::ConfirmationSent)
-        })
+            Ok(Subscribed::ConfirmationSent { code_page: None })
+        }
     }
 
     /// The subscription a link's token opens (`None` for an unknown token).
@@ -367,6 +454,16 @@ impl App {
         self.store.write(|conn| {
             let mut s =
                 repo::subscriber_by_token(conn, tenant_id, token)?.ok_or(AppError::NotFound)?;
+            // A phone is confirmed by the code sent to it, not by the page's token, which
+            // whoever filled in the form has seen (see `phone`).
+            if active && s.channel == "sms" && s.status == PENDING {
+                return Err(AppError::field(
+                    "code",
+                    "code-needed",
+                    "Wpisz kod z SMS-a, aby potwierdzić zapis.",
+                    "Enter the code from the SMS to confirm.",
+                ));
+            }
             if active {
                 s.status = ACTIVE.into();
                 s.confirmed_at = Some(now);

@@ -10,6 +10,7 @@
 //!   messages that say what to fix.
 //! * [`geo`]: which residents' points an area covers (polygons, circles).
 //! * [`sms`]: the alert's SMS in GSM-7, at most two parts.
+//! * [`phone`]: Polish mobile numbers for SMS subscriptions.
 //! * [`templates`]: prefilled starts (storm, flood, …) and residents' subscription topics.
 //!
 //! No crate was added for this: geometry, GSM-7 and CAP's enumerations are small and
@@ -17,6 +18,7 @@
 
 pub mod geo;
 pub mod model;
+pub mod phone;
 pub mod sms;
 pub mod templates;
 pub mod validate;
@@ -26,6 +28,9 @@ pub use model::{
     Alert, Area, Category, Certainty, Circle, Info, MsgType, NamedValue, Point, Polygon, Reference,
     Resource, ResponseType, Scope, Severity, Status, Urgency, format_cap_time, parse_cap_time,
 };
-pub use sms::{SmsText, SmsTooLong, check_sms, derive_sms, derive_sms_for};
+pub use sms::{
+    SmsText, SmsTooLong, check_sms, check_sms_with, derive_sms, derive_sms_for,
+    derive_sms_for_with, derive_sms_with, unsubscribe_suffix,
+};
 pub use templates::{Template, Topic, topics_for};
 pub use validate::{Issue, IssueKind, validate, validate_with_sms};

@@ -171,9 +171,11 @@ pub struct SmsText {
 }
 
 impl SmsText {
-    fn of(text: String, shortened: bool) -> Self {
-        let septets = count_septets(&text).unwrap_or(0);
-        let parts = count_parts(&text).unwrap_or(0);
+    /// `septets` and `parts` count the text with the `suffix` every recipient's copy ends with.
+    fn of(text: String, shortened: bool, suffix: &str) -> Self {
+        let whole = format!("{text}{suffix}");
+        let septets = count_septets(&whole).unwrap_or(0);
+        let parts = count_parts(&whole).unwrap_or(0);
         Self {
             text,
             septets,
@@ -183,8 +185,9 @@ impl SmsText {
     }
 }
 
-fn fits(text: &str) -> bool {
-    count_parts(text).is_some_and(|parts| parts <= MAX_PARTS)
+/// Whether `text` followed by `suffix` fits [`MAX_PARTS`] parts.
+fn fits(text: &str, suffix: &str) -> bool {
+    count_parts(&format!("{text}{suffix}")).is_some_and(|parts| parts <= MAX_PARTS)
 }
 
 /// Ends a sentence with a full stop unless it already ends with `.`, `!` or `?`.
@@ -199,8 +202,8 @@ fn sentence(text: &str) -> String {
 
 /// Cuts a GSM-7 text to fit [`MAX_PARTS`], at a word boundary where one is near, ending
 /// with `...`.
-fn cut_to_fit(text: &str) -> String {
-    if fits(text) {
+fn cut_to_fit(text: &str, suffix: &str) -> String {
+    if fits(text, suffix) {
         return text.to_owned();
     }
     let chars: Vec<char> = text.chars().collect();
@@ -209,7 +212,7 @@ fn cut_to_fit(text: &str) -> String {
     while lo < hi {
         let mid = (lo + hi).div_ceil(2);
         let candidate: String = chars[..mid].iter().collect::<String>() + "...";
-        if fits(&candidate) {
+        if fits(&candidate, suffix) {
             lo = mid;
         } else {
             hi = mid - 1;
@@ -232,6 +235,17 @@ fn cut_to_fit(text: &str) -> String {
 /// Alert RCB: `Headline. Obszar: area. Instruction.` The area goes first when space runs
 /// out, then the end of the instruction (cut at a word, with `...`).
 pub fn derive_sms(headline: &str, instruction: &str, area_desc: Option<&str>) -> SmsText {
+    derive_sms_with(headline, instruction, area_desc, "")
+}
+
+/// [`derive_sms`] leaving room for `suffix`, which every recipient's copy ends with (the
+/// unsubscribe link of [`unsubscribe_suffix`]); the text returned does not hold it.
+pub fn derive_sms_with(
+    headline: &str,
+    instruction: &str,
+    area_desc: Option<&str>,
+    suffix: &str,
+) -> SmsText {
     let headline = sentence(&to_gsm7(headline));
     let instruction = sentence(&to_gsm7(instruction));
     let join = |parts: &[&str]| {
@@ -245,21 +259,26 @@ pub fn derive_sms(headline: &str, instruction: &str, area_desc: Option<&str>) ->
     if let Some(area) = area_desc.map(to_gsm7).filter(|a| !a.is_empty()) {
         let area = sentence(&format!("Obszar: {area}"));
         let full = join(&[&headline, &area, &instruction]);
-        if fits(&full) {
-            return SmsText::of(full, false);
+        if fits(&full, suffix) {
+            return SmsText::of(full, false, suffix);
         }
     }
     let short = join(&[&headline, &instruction]);
-    if fits(&short) {
+    if fits(&short, suffix) {
         let shortened = area_desc.is_some_and(|a| !to_gsm7(a).is_empty());
-        return SmsText::of(short, shortened);
+        return SmsText::of(short, shortened, suffix);
     }
-    SmsText::of(cut_to_fit(&short), true)
+    SmsText::of(cut_to_fit(&short, suffix), true, suffix)
 }
 
 /// [`derive_sms`] for an info block: its headline (else its event), its instruction, and
 /// its areas' descriptions joined with commas.
 pub fn derive_sms_for(info: &super::model::Info) -> SmsText {
+    derive_sms_for_with(info, "")
+}
+
+/// [`derive_sms_for`] leaving room for `suffix` (see [`derive_sms_with`]).
+pub fn derive_sms_for_with(info: &super::model::Info, suffix: &str) -> SmsText {
     let headline = info.headline.as_deref().unwrap_or(info.event.as_str());
     let areas: Vec<&str> = info
         .areas
@@ -268,11 +287,22 @@ pub fn derive_sms_for(info: &super::model::Info) -> SmsText {
         .filter(|d| !d.is_empty())
         .collect();
     let areas = areas.join(", ");
-    derive_sms(
+    derive_sms_with(
         headline,
         info.instruction.as_deref().unwrap_or_default(),
         (!areas.is_empty()).then_some(areas.as_str()),
+        suffix,
     )
+}
+
+/// Characters of the code in an SMS's unsubscribe link.
+pub const UNSUBSCRIBE_CODE_LEN: usize = 10;
+
+/// The end of every alert SMS to a resident: a one-click unsubscribe link, short enough to
+/// leave room for the alert (`base` is the office's public address, `code` the subscriber's
+/// short code, or the gateway's placeholder for it).
+pub fn unsubscribe_suffix(base: &str, code: &str) -> String {
+    format!(" Wypisz: {}/w/{code}", base.trim_end_matches('/'))
 }
 
 /// A clerk's own SMS text that does not fit [`MAX_PARTS`] parts even in GSM-7.
@@ -298,22 +328,27 @@ impl std::error::Error for SmsTooLong {}
 
 /// The clerk's own SMS text in GSM-7, if it fits [`MAX_PARTS`] parts; else how much to cut.
 pub fn check_sms(text: &str) -> Result<SmsText, SmsTooLong> {
+    check_sms_with(text, "")
+}
+
+/// [`check_sms`] for a text every recipient's copy of which ends with `suffix`.
+pub fn check_sms_with(text: &str, suffix: &str) -> Result<SmsText, SmsTooLong> {
     let gsm = to_gsm7(text);
-    if fits(&gsm) {
-        return Ok(SmsText::of(gsm, false));
+    if fits(&gsm, suffix) {
+        return Ok(SmsText::of(gsm, false, suffix));
     }
     let chars: Vec<char> = gsm.chars().collect();
     let (mut lo, mut hi) = (0usize, chars.len());
     while lo < hi {
         let mid = (lo + hi).div_ceil(2);
-        if fits(&chars[..mid].iter().collect::<String>()) {
+        if fits(&chars[..mid].iter().collect::<String>(), suffix) {
             lo = mid;
         } else {
             hi = mid - 1;
         }
     }
     Err(SmsTooLong {
-        septets: count_septets(&gsm).unwrap_or(0),
+        septets: count_septets(&format!("{gsm}{suffix}")).unwrap_or(0),
         cut_chars: chars.len() - lo,
     })
 }
@@ -450,5 +485,26 @@ mod tests {
         assert_eq!(err.cut_chars, 8);
         assert!(check_sms(&"€".repeat(152)).is_ok());
         assert!(check_sms(&"€".repeat(153)).is_err());
+    }
+
+    #[test]
+    fn the_unsubscribe_link_is_counted_in_the_two_parts() {
+        let suffix = unsubscribe_suffix("https://gmina.example.pl/", "abcdefghjk");
+        assert_eq!(suffix, " Wypisz: https://gmina.example.pl/w/abcdefghjk");
+        let long = "Zalecamy pozostanie w domu i zabezpieczenie przedmiotow. ".repeat(8);
+        let sms = derive_sms_with("Burza z gradem", &long, Some("Przykladowo"), &suffix);
+        assert!(sms.shortened);
+        assert!(!sms.text.contains("Wypisz"), "the text leaves the link out");
+        let whole = format!("{}{suffix}", sms.text);
+        assert_eq!(count_parts(&whole), Some(2), "{whole}");
+        assert_eq!(sms.septets, count_septets(&whole).unwrap_or(0));
+        // Without the link, more of the instruction fits.
+        let bare = derive_sms("Burza z gradem", &long, Some("Przykladowo"));
+        assert!(bare.text.len() > sms.text.len());
+        // A clerk's text that fits alone may not fit with the link.
+        let text = "a".repeat(300);
+        assert!(check_sms(&text).is_ok());
+        let e = check_sms_with(&text, &suffix).expect_err("too long with the link");
+        assert_eq!(e.cut_chars, 300 + suffix.len() - 306);
     }
 }

@@ -13,7 +13,7 @@
 use time::OffsetDateTime;
 
 use super::model::{Alert, Area, Circle, MsgType, Point, Polygon, Scope, format_cap_time};
-use super::sms::{MAX_PARTS, SmsTooLong, check_sms};
+use super::sms::{MAX_PARTS, SmsTooLong, check_sms_with};
 
 /// The longest headline, in characters: what a phone notification shows.
 pub const MAX_HEADLINE_CHARS: usize = 160;
@@ -279,9 +279,10 @@ pub fn validate(alert: &Alert) -> Result<(), Vec<Issue>> {
     }
 }
 
-/// [`validate`], and the clerk's own SMS text (field `sms`) must fit [`MAX_PARTS`] parts.
-pub fn validate_with_sms(alert: &Alert, sms_text: &str) -> Result<(), Vec<Issue>> {
-    let issues = issues(alert, Some(sms_text));
+/// [`validate`], and the clerk's own SMS text (field `sms`) followed by `suffix` (the
+/// unsubscribe link every copy ends with) must fit [`MAX_PARTS`] parts.
+pub fn validate_with_sms(alert: &Alert, sms_text: &str, suffix: &str) -> Result<(), Vec<Issue>> {
+    let issues = issues(alert, Some((sms_text, suffix)));
     if issues.is_empty() {
         Ok(())
     } else {
@@ -289,7 +290,7 @@ pub fn validate_with_sms(alert: &Alert, sms_text: &str) -> Result<(), Vec<Issue>
     }
 }
 
-fn issues(alert: &Alert, sms_text: Option<&str>) -> Vec<Issue> {
+fn issues(alert: &Alert, sms_text: Option<(&str, &str)>) -> Vec<Issue> {
     let mut out = Vec::new();
     let forbidden =
         |s: &str| s.contains(|c: char| c.is_whitespace() || matches!(c, ',' | '<' | '&'));
@@ -370,8 +371,8 @@ fn issues(alert: &Alert, sms_text: Option<&str>) -> Vec<Issue> {
             check_area(&format!("info[{i}].area[{a}]"), area, &mut out);
         }
     }
-    if let Some(text) = sms_text
-        && let Err(e) = check_sms(text)
+    if let Some((text, suffix)) = sms_text
+        && let Err(e) = check_sms_with(text, suffix)
     {
         out.push(Issue::new("sms", IssueKind::SmsTooLong(e)));
     }

@@ -9,15 +9,15 @@
 use crate::both_engines;
 use crate::support::*;
 
-const REGISTRAR: &str = "kancelaria@przykladowo.gov.pl";
-const MANAGER: &str = "kierownik.gk@przykladowo.gov.pl";
+pub(crate) const REGISTRAR: &str = "kancelaria@przykladowo.gov.pl";
+pub(crate) const MANAGER: &str = "kierownik.gk@przykladowo.gov.pl";
 
 /// A polygon around ul. Polna 5 in the demo's address register (50.0646, 19.9410).
-const POLYGON: &str =
+pub(crate) const POLYGON: &str =
     "50.0630,19.9390 50.0660,19.9390 50.0660,19.9430 50.0630,19.9430 50.0630,19.9390";
 
 /// `YYYY-MM-DDTHH:MM` in Polish local time, `hours` from now.
-fn local(hours: i64) -> String {
+pub(crate) fn local(hours: i64) -> String {
     ratusz_core::clock::warsaw_datetime_local(
         time::OffsetDateTime::now_utc() + time::Duration::hours(hours),
     )
@@ -68,7 +68,7 @@ fn subscribe(s: &TestServer, email: &str, fields: &[(&str, &str)]) {
 }
 
 /// Writes an alert through the staff form; returns the response.
-fn compose(c: &Client, fields: &[(&str, &str)]) -> Resp {
+pub(crate) fn compose(c: &Client, fields: &[(&str, &str)]) -> Resp {
     c.submit(
         "/panel/alerts/new?template=storm",
         "/panel/alerts/new",
@@ -76,7 +76,7 @@ fn compose(c: &Client, fields: &[(&str, &str)]) -> Resp {
     )
 }
 
-fn alert_id(r: &Resp) -> String {
+pub(crate) fn alert_id(r: &Resp) -> String {
     assert_eq!(r.status, 303, "{}", r.body);
     r.location
         .as_deref()

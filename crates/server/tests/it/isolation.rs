@@ -90,6 +90,8 @@ pub(crate) const ROUTES: &[(&str, &str)] = &[
     ("GET", "/ostrzezenia/subskrypcja/{token}"),
     ("POST", "/ostrzezenia/subskrypcja/{token}"),
     ("GET", "/ostrzezenia/wypisz/{token}"),
+    ("GET", "/w/{code}"),
+    ("POST", "/w/{code}"),
     ("GET", "/ostrzezenia/{id}"),
     ("GET", "/ostrzezenia/{id}/cap.xml"),
     ("GET", "/panel/alerts"),

@@ -515,6 +515,7 @@ both_engines!(an_unreachable_smtp_server_requeues_with_backoff, |engine| {
             username: None,
             password: None,
             security: "none".into(),
+            rate_per_second: 0,
         }),
     );
     fx.sign_up();
@@ -576,6 +577,7 @@ both_engines!(a_mail_whose_last_attempt_fails_is_marked_failed, |engine| {
             username: None,
             password: None,
             security: "none".into(),
+            rate_per_second: 0,
         }),
     );
     fx.sign_up();
@@ -656,67 +658,11 @@ both_engines!(held_mail_is_released_for_sending, |engine| {
     assert_eq!(m.status, mail::HELD);
 });
 
-/// A local SMTP server (RFC 5321's minimum) that accepts every message except to recipients
-/// starting with `odmowa`, which it refuses with 550; it records the recipients it accepted.
-fn smtp_sink() -> (u16, Arc<std::sync::Mutex<Vec<String>>>) {
-    use std::io::{BufRead, BufReader, Write};
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    let port = listener.local_addr().expect("addr").port();
-    let accepted = Arc::new(std::sync::Mutex::new(Vec::new()));
-    let acc = accepted.clone();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let acc = acc.clone();
-            std::thread::spawn(move || {
-                let _ = stream.set_nodelay(true);
-                let mut reader = BufReader::new(stream.try_clone().expect("clone"));
-                let mut out = stream;
-                let _ = out.write_all(b"220 sink ESMTP\r\n");
-                let (mut line, mut rcpt, mut in_data) = (String::new(), String::new(), false);
-                loop {
-                    line.clear();
-                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                        return;
-                    }
-                    if in_data {
-                        if line == ".\r\n" {
-                            in_data = false;
-                            acc.lock().expect("lock").push(rcpt.clone());
-                            let _ = out.write_all(b"250 queued\r\n");
-                        }
-                        continue;
-                    }
-                    let upper = line.to_ascii_uppercase();
-                    let reply: &[u8] = if upper.starts_with("EHLO") {
-                        b"250-sink\r\n250 8BITMIME\r\n"
-                    } else if upper.starts_with("RCPT") {
-                        rcpt = line.trim().to_owned();
-                        if line.contains("odmowa") {
-                            b"550 no such user\r\n"
-                        } else {
-                            b"250 ok\r\n"
-                        }
-                    } else if upper.starts_with("DATA") {
-                        in_data = true;
-                        b"354 go on\r\n"
-                    } else if upper.starts_with("QUIT") {
-                        let _ = out.write_all(b"221 bye\r\n");
-                        return;
-                    } else {
-                        b"250 ok\r\n"
-                    };
-                    let _ = out.write_all(reply);
-                }
-            });
-        }
-    });
-    (port, accepted)
-}
-
 both_engines!(
     a_mail_batch_sends_each_message_once_and_retries_only_the_refused,
     |engine| {
-        let (port, accepted) = smtp_sink();
+        let sink = ratusz_testkit::smtp::Sink::start(Some("odmowa"), true).expect("sink");
+        let port = sink.port;
         let fx = fixture(
             engine,
             Some(SmtpSettings {
@@ -725,6 +671,7 @@ both_engines!(
                 username: None,
                 password: None,
                 security: "none".into(),
+                rate_per_second: 0,
             }),
         );
         let now = fx.app.now_ts();
@@ -762,7 +709,7 @@ both_engines!(
             1,
             "the batch with the refused recipient retries: {steps:?}"
         );
-        assert_eq!(accepted.lock().expect("lock").len(), 249);
+        assert_eq!(sink.accepted().len(), 249);
         let status = |id: &str| {
             fx.app
                 .store
@@ -789,11 +736,13 @@ both_engines!(
             .clone();
         let steps = run_until_dead(&fx, &batch_id, 20);
         assert!(matches!(steps.last(), Some(Step::Dead { .. })), "{steps:?}");
-        assert_eq!(
-            accepted.lock().expect("lock").len(),
-            249,
-            "nothing sent twice"
-        );
+        let accepted = sink.accepted();
+        assert_eq!(accepted.len(), 249, "nothing sent twice");
+        let mut unique = accepted.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), 249, "every recipient once");
+        assert!(!accepted.iter().any(|r| r.contains("odmowa")));
         assert_eq!(status(&ids[7]).status, mail::FAILED);
         assert_eq!(status(&ids[8]).status, mail::SENT);
     }

@@ -6,12 +6,13 @@
 pub mod panel;
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use ratusz_app::AppError;
 use ratusz_app::alerts::{SubscribeInput, Subscribed};
 use ratusz_app::store::alerts::{AlertRow, SubscriberRow};
+use ratusz_core::alerts::phone;
 use ratusz_core::alerts::{Alert, Topic};
 use serde::Deserialize;
 
@@ -191,6 +192,7 @@ impl SubscribePage {
 pub struct SubscribeForm {
     csrf: String,
     pub email: String,
+    pub phone: String,
     pub topics: Vec<String>,
     pub locality: String,
     pub street: String,
@@ -256,6 +258,7 @@ pub async fn subscribe_post(
     let form = SubscribeForm {
         csrf: first(&pairs, "csrf"),
         email: first(&pairs, "email"),
+        phone: first(&pairs, "phone"),
         topics: all(&pairs, "topics"),
         locality: first(&pairs, "locality"),
         street: first(&pairs, "street"),
@@ -265,6 +268,7 @@ pub async fn subscribe_post(
     let tid = ctx.tenant.tenant_id.clone();
     let input = SubscribeInput {
         email: form.email.clone(),
+        phone: form.phone.clone(),
         topics: form.topics.clone(),
         locality: form.locality.clone(),
         street: form.street.clone(),
@@ -280,8 +284,24 @@ pub async fn subscribe_post(
         .map_err(|e| ctx.fail(e))?;
     let (outcome, localities) = result;
     let (errors, done, status) = match outcome {
-        Ok(Subscribed::ConfirmationSent) => (FormErrors::default(), Some("sent"), StatusCode::OK),
-        Ok(Subscribed::AlreadyActive) => (FormErrors::default(), Some("active"), StatusCode::OK),
+        Ok(o) => {
+            // A phone's code is entered on its subscription's page.
+            if let Some(Subscribed::ConfirmationSent {
+                code_page: Some(token),
+            }) = &o.sms
+            {
+                let also = if o.email.is_some() { "&email=1" } else { "" };
+                return Ok(
+                    Redirect::to(&format!("/ostrzezenia/subskrypcja/{token}?kod=1{also}"))
+                        .into_response(),
+                );
+            }
+            let done = match (&o.email, &o.sms) {
+                (Some(Subscribed::ConfirmationSent { .. }), _) => "sent",
+                _ => "active",
+            };
+            (FormErrors::default(), Some(done), StatusCode::OK)
+        }
         Err(AppError::Invalid(errs)) => (
             FormErrors::new(&errs, ctx.lang),
             None,
@@ -311,9 +331,13 @@ pub async fn subscribe_post(
 struct SubscriptionPage {
     page: PageCtx,
     s: SubscriberRow,
+    /// The e-mail address, or the phone number masked: whoever filled in the form sees a
+    /// phone subscription's page before the code proves the phone is theirs.
+    shown_address: String,
     token: String,
     topics: Vec<String>,
     done: Option<&'static str>,
+    errors: FormErrors,
 }
 
 fn subscription_page(
@@ -322,6 +346,17 @@ fn subscription_page(
     token: String,
     done: Option<&'static str>,
 ) -> Result<Response, PageError> {
+    subscription_page_with(ctx, s, token, done, FormErrors::default(), StatusCode::OK)
+}
+
+fn subscription_page_with(
+    ctx: &Ctx,
+    s: SubscriberRow,
+    token: String,
+    done: Option<&'static str>,
+    errors: FormErrors,
+    status: StatusCode,
+) -> Result<Response, PageError> {
     let en = ctx.lang.code() == "en";
     let topics = s
         .topics
@@ -329,13 +364,31 @@ fn subscription_page(
         .filter_map(|t| Topic::parse(t.trim()))
         .map(|t| if en { t.label_en() } else { t.label_pl() }.to_owned())
         .collect();
-    render(&SubscriptionPage {
-        page: PageCtx::new(ctx, "alerts-subscription-title"),
-        s,
-        token,
-        topics,
-        done,
-    })
+    let shown_address = if s.channel == "sms" {
+        phone::masked(&s.address)
+    } else {
+        s.address.clone()
+    };
+    render_status(
+        &SubscriptionPage {
+            page: PageCtx::new(ctx, "alerts-subscription-title"),
+            shown_address,
+            s,
+            token,
+            topics,
+            done,
+            errors,
+        },
+        status,
+    )
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct SubscriptionQuery {
+    /// Set after the form sent a code by SMS (`kod=1`), and an e-mail link too (`email=1`).
+    kod: String,
+    email: String,
 }
 
 /// The page a confirmation, settings or unsubscribe link opens.
@@ -343,6 +396,7 @@ pub async fn subscription(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(token): Path<String>,
+    Query(q): Query<SubscriptionQuery>,
 ) -> Result<Response, PageError> {
     let tid = ctx.tenant.tenant_id.clone();
     let t = token.clone();
@@ -354,15 +408,21 @@ pub async fn subscription(
     let Some(s) = found else {
         return Err(ctx.fail(AppError::NotFound));
     };
-    subscription_page(&ctx, s, token, None)
+    let done = match (q.kod.as_str(), q.email.as_str()) {
+        ("1", "1") => Some("code-and-email"),
+        ("1", _) => Some("code-sent"),
+        _ => None,
+    };
+    subscription_page(&ctx, s, token, done)
 }
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct SubscriptionAction {
     csrf: String,
-    /// `confirm` or `unsubscribe`.
+    /// `confirm`, `code` (with `code`) or `unsubscribe`.
     action: String,
+    code: String,
 }
 
 pub async fn subscription_post(
@@ -372,24 +432,61 @@ pub async fn subscription_post(
     FormData(form): FormData<SubscriptionAction>,
 ) -> Result<Response, PageError> {
     ctx.check_csrf(&form.csrf)?;
+    let tid = ctx.tenant.tenant_id.clone();
+    if form.action == "code" {
+        let (t, code) = (token.clone(), form.code.clone());
+        let result = state
+            .app
+            .blocking(move |a| {
+                let r = a.confirm_sms_code(&tid, &t, &code);
+                Ok((r, a.subscription(&tid, &t)?))
+            })
+            .await
+            .map_err(|e| ctx.fail(e))?;
+        return match result {
+            (Ok(s), _) => subscription_page(&ctx, s, token, Some("confirmed")),
+            (Err(AppError::Invalid(errs)), Some(s)) => subscription_page_with(
+                &ctx,
+                s,
+                token,
+                None,
+                FormErrors::new(&errs, ctx.lang),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+            (Err(e), _) => Err(ctx.fail(e)),
+        };
+    }
     let active = match form.action.as_str() {
         "confirm" => true,
         "unsubscribe" => false,
         _ => return Err(ctx.fail(AppError::NotFound)),
     };
-    let tid = ctx.tenant.tenant_id.clone();
     let t = token.clone();
-    let s = state
+    let result = state
         .app
-        .blocking(move |a| a.set_subscription_active(&tid, &t, active))
+        .blocking(move |a| {
+            let r = a.set_subscription_active(&tid, &t, active);
+            Ok((r, a.subscription(&tid, &t)?))
+        })
         .await
         .map_err(|e| ctx.fail(e))?;
-    subscription_page(
-        &ctx,
-        s,
-        token,
-        Some(if active { "confirmed" } else { "unsubscribed" }),
-    )
+    match result {
+        (Ok(s), _) => subscription_page(
+            &ctx,
+            s,
+            token,
+            Some(if active { "confirmed" } else { "unsubscribed" }),
+        ),
+        (Err(AppError::Invalid(errs)), Some(s)) => subscription_page_with(
+            &ctx,
+            s,
+            token,
+            None,
+            FormErrors::new(&errs, ctx.lang),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (Err(e), _) => Err(ctx.fail(e)),
+    }
 }
 
 /// The unsubscribe link of every alert e-mail: one button, no sign-in.
@@ -398,5 +495,67 @@ pub async fn unsubscribe(
     ctx: Ctx,
     Path(token): Path<String>,
 ) -> Result<Response, PageError> {
-    subscription(State(state), ctx, Path(token)).await
+    subscription(
+        State(state),
+        ctx,
+        Path(token),
+        Query(SubscriptionQuery::default()),
+    )
+    .await
+}
+
+#[derive(Template)]
+#[template(path = "alert_sms_link.html")]
+struct SmsLinkPage {
+    page: PageCtx,
+    code: String,
+    number: String,
+    unsubscribed: bool,
+}
+
+/// The unsubscribe link of every alert SMS (`/w/<code>`): one button (a GET never
+/// unsubscribes, or a phone's link preview would), no sign-in.
+pub async fn sms_link(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+) -> Result<Response, PageError> {
+    let tid = ctx.tenant.tenant_id.clone();
+    let c = code.clone();
+    let found = state
+        .app
+        .blocking(move |a| a.subscription_by_short_code(&tid, &c))
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    let Some(s) = found else {
+        return Err(ctx.fail(AppError::NotFound));
+    };
+    render(&SmsLinkPage {
+        page: PageCtx::new(&ctx, "alerts-sms-link-title"),
+        code,
+        number: phone::masked(&s.address),
+        unsubscribed: s.status == ratusz_app::alerts::UNSUBSCRIBED,
+    })
+}
+
+pub async fn sms_link_post(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    FormData(form): FormData<SubscriptionAction>,
+) -> Result<Response, PageError> {
+    ctx.check_csrf(&form.csrf)?;
+    let tid = ctx.tenant.tenant_id.clone();
+    let c = code.clone();
+    let s = state
+        .app
+        .blocking(move |a| a.unsubscribe_short_code(&tid, &c))
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    render(&SmsLinkPage {
+        page: PageCtx::new(&ctx, "alerts-sms-link-title"),
+        code,
+        number: phone::masked(&s.address),
+        unsubscribed: true,
+    })
 }

@@ -265,7 +265,9 @@ async fn alert_page(
         .map_err(|e| ctx.fail(e))?;
     let alert: Alert =
         serde_json::from_str(&row.cap).map_err(|e| ctx.fail(AppError::Internal(e.to_string())))?;
-    let sms = ratusz_core::alerts::check_sms(&row.sms_text)
+    // What a resident's phone shows: the text and the unsubscribe link (a sample code).
+    let suffix = state.app.sms_suffix_sample();
+    let sms = ratusz_core::alerts::check_sms_with(&row.sms_text, &suffix)
         .map(|s| (s.septets, s.parts))
         .unwrap_or((0, 0));
     let mut page = PageCtx::new(ctx, "alerts-panel-title");
@@ -277,7 +279,7 @@ async fn alert_page(
             page,
             section: "alerts",
             exercise: alert.status == ratusz_core::alerts::Status::Exercise,
-            sms: row.sms_text.clone(),
+            sms: format!("{}{suffix}", row.sms_text),
             septets: sms.0,
             parts: sms.1,
             can_submit: (row.workflow == DRAFT || row.workflow == REJECTED)
@@ -375,4 +377,13 @@ pub async fn action(
 /// Seconds with one decimal, for the dashboard.
 pub fn seconds(s: &f64) -> String {
     format!("{s:.1} s")
+}
+
+/// A whole number of seconds after approval: `45 s`, `2 min 30 s`.
+pub fn after(s: &i64) -> String {
+    match (s / 60, s % 60) {
+        (0, sec) => format!("{sec} s"),
+        (min, 0) => format!("{min} min"),
+        (min, sec) => format!("{min} min {sec} s"),
+    }
 }

@@ -313,8 +313,11 @@ fn identifier_and_sender_rules() {
 #[test]
 fn clerk_sms_too_long_says_how_many_characters_to_cut() {
     let alert = good_alert();
-    assert_eq!(validate_with_sms(&alert, "Burza. Zostań w domu."), Ok(()));
-    let issues = validate_with_sms(&alert, &"ą".repeat(310)).expect_err("too long");
+    assert_eq!(
+        validate_with_sms(&alert, "Burza. Zostań w domu.", ""),
+        Ok(())
+    );
+    let issues = validate_with_sms(&alert, &"ą".repeat(310), "").expect_err("too long");
     assert_eq!(issues.len(), 1);
     assert_eq!(issues[0].field, "sms");
     assert_eq!(issues[0].code(), "alert-sms-too-long");
