@@ -47,6 +47,7 @@ impl App {
             crate::eservices::notify::JOB_KIND => self.run_notify(&job.tenant_id, &job.payload),
             crate::intake::JOB_READ => self.run_intake_read(&job.tenant_id, &job.payload),
             crate::alerts::JOB_FANOUT => self.run_alert_fanout(&job.tenant_id, &job.payload),
+            crate::alerts::JOB_ESCALATE => self.run_alert_escalate(&job.tenant_id, &job.payload),
             other => Err(format!("unknown job kind {other:?}")),
         };
         let now = self.now_ts();

@@ -236,6 +236,10 @@ pub struct AlertRow {
     pub submitted_at: Option<i64>,
     pub approved_at: Option<i64>,
     pub fanned_out_at: Option<i64>,
+    /// Who must confirm and when to go to the next group (JSON); `None`: no confirmation.
+    pub escalation: Option<String>,
+    /// Groups the alert has reached so far.
+    pub escalation_stage: i32,
 }
 
 pub fn insert_alert(conn: &mut Db, row: &AlertRow) -> Result<()> {
@@ -313,6 +317,12 @@ pub struct DeliveryRow {
     pub mail_id: Option<String>,
     pub created_at: i64,
     pub sms_id: Option<String>,
+    /// The secret of the confirmation link (staff deliveries of an alert that needs one).
+    #[serde(skip)]
+    pub confirm_token: Option<String>,
+    pub confirmed_at: Option<i64>,
+    /// The escalation group it went to (1, 2, …); 0 for residents.
+    pub stage: i32,
 }
 
 /// Whether the alert already has a delivery for this recipient and channel.
@@ -427,6 +437,45 @@ pub fn channel_sent_times(
     let mut times: Vec<i64> = times.into_iter().flatten().collect();
     times.sort_unstable();
     Ok(times)
+}
+
+/// The delivery a confirmation link's token belongs to.
+pub fn delivery_by_confirm_token(conn: &mut Db, token: &str) -> Result<Option<DeliveryRow>> {
+    Ok(alert_deliveries::table
+        .filter(alert_deliveries::confirm_token.eq(token))
+        .select(DeliveryRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Marks a delivery confirmed (once; a second confirmation keeps the first time).
+pub fn confirm_delivery(conn: &mut Db, token: &str, at: i64) -> Result<bool> {
+    let n = diesel::update(
+        alert_deliveries::table
+            .filter(alert_deliveries::confirm_token.eq(token))
+            .filter(alert_deliveries::confirmed_at.is_null()),
+    )
+    .set(alert_deliveries::confirmed_at.eq(at))
+    .execute(conn)?;
+    Ok(n > 0)
+}
+
+/// The deliveries of an alert to escalation groups (stage > 0), by stage then address.
+pub fn staged_deliveries(
+    conn: &mut Db,
+    tenant_id: &str,
+    alert_id: &str,
+) -> Result<Vec<DeliveryRow>> {
+    Ok(alert_deliveries::table
+        .filter(alert_deliveries::tenant_id.eq(tenant_id))
+        .filter(alert_deliveries::alert_id.eq(alert_id))
+        .filter(alert_deliveries::stage.gt(0))
+        .order((
+            alert_deliveries::stage.asc(),
+            alert_deliveries::address.asc(),
+        ))
+        .select(DeliveryRow::as_select())
+        .load(conn)?)
 }
 
 pub fn count_deliveries(conn: &mut Db, tenant_id: &str, alert_id: &str) -> Result<i64> {

@@ -729,6 +729,8 @@ diesel::table! {
         submitted_at -> Nullable<BigInt>,
         approved_at -> Nullable<BigInt>,
         fanned_out_at -> Nullable<BigInt>,
+        escalation -> Nullable<Text>,
+        escalation_stage -> Integer,
     }
 }
 
@@ -742,6 +744,9 @@ diesel::table! {
         mail_id -> Nullable<Text>,
         created_at -> BigInt,
         sms_id -> Nullable<Text>,
+        confirm_token -> Nullable<Text>,
+        confirmed_at -> Nullable<BigInt>,
+        stage -> Integer,
     }
 }
 

@@ -160,6 +160,10 @@ pub fn router(app: App, cfg: WebConfig) -> Router {
             "/w/{code}",
             get(alerts::sms_link).post(alerts::sms_link_post),
         )
+        .route(
+            "/ostrzezenia/potwierdz/{token}",
+            get(alerts::confirm_page).post(alerts::confirm_post),
+        )
         .route("/ostrzezenia/{id}", get(alerts::show))
         .route("/ostrzezenia/{id}/cap.xml", get(alerts::cap_xml))
         .route("/panel/alerts", get(alerts::panel::list))

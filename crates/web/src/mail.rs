@@ -1,4 +1,4 @@
-//! Outgoing mail: the outbox page.
+//! Outgoing mail and SMS: the outbox page.
 
 use askama::Template;
 use axum::extract::State;
@@ -19,13 +19,23 @@ pub struct MailView {
     pub status: String,
 }
 
+pub struct SmsView {
+    pub when: String,
+    pub to: String,
+    pub text: String,
+    pub status: String,
+    pub error: String,
+}
+
 #[derive(Template)]
 #[template(path = "admin_outbox.html")]
 struct OutboxPage {
     page: PageCtx,
     section: &'static str,
     smtp_on: bool,
+    sms_on: bool,
     messages: Vec<MailView>,
+    sms: Vec<SmsView>,
 }
 
 pub async fn outbox_page(State(state): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
@@ -34,11 +44,21 @@ pub async fn outbox_page(State(state): State<AppState>, ctx: Ctx) -> Result<Resp
     }
     let t = ctx.tr();
     let tid = ctx.tenant.tenant_id.clone();
-    let rows = state
+    let (rows, sms_rows) = state
         .app
-        .blocking(move |a| a.outbox(&tid, 200))
+        .blocking(move |a| Ok((a.outbox(&tid, 200)?, a.sms_outbox(&tid, 200)?)))
         .await
         .map_err(|e| ctx.fail(e))?;
+    let sms = sms_rows
+        .into_iter()
+        .map(|m| SmsView {
+            when: format_ts(m.created_at),
+            status: t.t(&format!("mail-status-{}", m.status)),
+            to: ratusz_core::alerts::phone::display(&m.to_number),
+            text: m.text(),
+            error: m.last_error.unwrap_or_default(),
+        })
+        .collect();
     let messages = rows
         .into_iter()
         .map(|m| MailView {
@@ -53,6 +73,8 @@ pub async fn outbox_page(State(state): State<AppState>, ctx: Ctx) -> Result<Resp
         page: PageCtx::new(&ctx, "outbox-title"),
         section: "outbox",
         smtp_on: state.app.settings.smtp.is_some(),
+        sms_on: state.app.settings.sms.is_some(),
         messages,
+        sms,
     })
 }

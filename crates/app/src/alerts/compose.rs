@@ -55,6 +55,13 @@ pub struct AlertInput {
     pub msg_type: String,
     /// For an update or cancellation: the id of the alert it refers to.
     pub refers_to: String,
+    /// Staff who must confirm receipt: unit codes in the order they are alerted
+    /// (`GK, OR`); empty: no confirmation needed (see [`super::escalate`]).
+    pub confirm_groups: String,
+    /// Confirmations needed before the next group is spared.
+    pub confirm_min: String,
+    /// Minutes each group has to confirm.
+    pub confirm_minutes: String,
 }
 
 impl AlertInput {
@@ -340,6 +347,11 @@ impl App {
             .slug;
         let identifier = format!("{slug}-{id}");
         let (alert, sms, localities) = self.build_alert(p, input, &identifier, self.clock.now())?;
+        let escalation = self
+            .escalation_of(&p.tenant_id, input)?
+            .map(|e| serde_json::to_string(&e))
+            .transpose()
+            .map_err(|e| AppError::Internal(e.to_string()))?;
         let row = AlertRow {
             id,
             tenant_id: p.tenant_id.clone(),
@@ -356,6 +368,8 @@ impl App {
             submitted_at: None,
             approved_at: None,
             fanned_out_at: None,
+            escalation,
+            escalation_stage: 0,
         };
         self.store.write(|conn| {
             repo::insert_alert(conn, &row)?;

@@ -44,6 +44,8 @@ pub struct AlertStats {
     /// Delivery over time: rows of (seconds after approval, sent so far per channel in the
     /// order of `channels`).
     pub timeline: Vec<(i64, Vec<i64>)>,
+    /// Staff confirmations, for an alert that needs them.
+    pub confirmations: Option<super::escalate::ConfirmationStats>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -132,7 +134,12 @@ fn wants(
 
 /// The e-mail of an alert, with the link to the alert's page and, for a subscriber, the
 /// one-click unsubscribe link.
-fn email_text(alert: &Alert, row: &AlertRow, base: &str, token: Option<&str>) -> (String, String) {
+pub(crate) fn email_text(
+    alert: &Alert,
+    row: &AlertRow,
+    base: &str,
+    token: Option<&str>,
+) -> (String, String) {
     let info = alert.infos.first();
     let headline = info
         .and_then(|i| i.headline.clone())
@@ -240,6 +247,19 @@ impl App {
                 }
             }
         }
+        // An alert that needs confirmation goes to the first group on duty too.
+        if let Some(esc) = row
+            .escalation
+            .as_deref()
+            .and_then(|e| serde_json::from_str::<super::escalate::Escalation>(e).ok())
+            && row.escalation_stage == 0
+        {
+            let (subject, body) = email_text(&alert, &row, &base, None);
+            let now = self.now_ts();
+            written += self
+                .store
+                .write(|conn| self.alert_group(conn, &row, &esc, 1, (&subject, &body), now))?;
+        }
         let now = self.now_ts();
         self.store.write(|conn| {
             if let Some(mut r) = repo::alert(conn, tenant_id, &row.id)?
@@ -311,6 +331,9 @@ impl App {
                     mail_id,
                     created_at: now,
                     sms_id,
+                    confirm_token: None,
+                    confirmed_at: None,
+                    stage: 0,
                 },
             )?;
         }
@@ -357,6 +380,9 @@ impl App {
                         mail_id: Some(mail_id),
                         created_at: now,
                         sms_id: None,
+                        confirm_token: None,
+                        confirmed_at: None,
+                        stage: 0,
                     },
                 )?;
                 n += 1;
@@ -411,7 +437,8 @@ impl App {
             all_times.sort_unstable();
             stats.seconds_to_95 = seconds_to(&all_times, row.approved_at, targeted, 0.95);
             stats.timeline = timeline(&per_channel, row.approved_at);
-            Ok(stats)
+            stats.confirmations = self.confirmation_stats(c, &row)?;
+            Ok::<_, AppError>(stats)
         })
     }
 

@@ -63,6 +63,8 @@ impl App {
             approved_at: None,
             // Nothing to fan out: imported alerts are shown, not sent.
             fanned_out_at: Some(now),
+            escalation: None,
+            escalation_stage: 0,
         };
         self.store.write(|conn| {
             if repo::alert_by_identifier(conn, tenant_id, &row.identifier)?.is_some() {

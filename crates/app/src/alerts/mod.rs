@@ -5,11 +5,12 @@
 //! in `ratusz_core::alerts`; CAP and Atom XML in `ratusz_documents::cap`.
 //!
 //! Residents subscribe by e-mail (confirmed by a link) and by SMS (confirmed by a code sent
-//! to the phone, [`phone`]). Not yet done (see the note): web push and escalation of
-//! alerts that need confirmation.
+//! to the phone, [`phone`]). Alerts that need confirmation go to staff groups one after another
+//! until enough confirm ([`escalate`]). Not yet done (see the note): web push.
 
 pub mod compose;
 pub mod deliver;
+pub mod escalate;
 pub mod import;
 pub mod phone;
 
@@ -26,6 +27,8 @@ pub use compose::AlertInput;
 
 /// The fan-out job (one per approved alert).
 pub const JOB_FANOUT: &str = "alert_fanout";
+/// The check of an alert's confirmations after a group's time (see [`escalate`]).
+pub const JOB_ESCALATE: &str = "alert_escalate";
 
 pub const PENDING: &str = "pending";
 pub const ACTIVE: &str = "active";

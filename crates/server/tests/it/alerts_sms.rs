@@ -50,21 +50,6 @@ fn subscribe_phone(c: &Client, phone: &str, fields: &[(&str, &str)]) -> String {
     to
 }
 
-/// Makes a job waiting for its backoff due now.
-fn make_due(s: &TestServer, job_id: &str) {
-    use diesel::prelude::*;
-    use ratusz_app::store::schema::jobs::dsl as j;
-    s.app
-        .store
-        .write(|c| {
-            diesel::update(j::jobs.filter(j::id.eq(job_id)))
-                .set(j::run_at.eq(0i64))
-                .execute(c)
-                .map_err(ratusz_app::store::StoreError::from)
-        })
-        .expect("due");
-}
-
 fn confirm(s: &TestServer, gateway: &Gateway, c: &Client, page: &str, number: &str) {
     s.app.drain_jobs("test").expect("jobs");
     let code = code_sent_to(gateway, number);

@@ -91,6 +91,8 @@ pub(crate) const ROUTES: &[(&str, &str)] = &[
     ("POST", "/ostrzezenia/subskrypcja/{token}"),
     ("GET", "/ostrzezenia/wypisz/{token}"),
     ("GET", "/w/{code}"),
+    ("GET", "/ostrzezenia/potwierdz/{token}"),
+    ("POST", "/ostrzezenia/potwierdz/{token}"),
     ("POST", "/w/{code}"),
     ("GET", "/ostrzezenia/{id}"),
     ("GET", "/ostrzezenia/{id}/cap.xml"),

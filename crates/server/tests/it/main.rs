@@ -6,6 +6,7 @@ mod support;
 mod smoke;
 
 mod alerts;
+mod alerts_duty;
 mod alerts_sms;
 mod antivirus;
 mod audit_chain;

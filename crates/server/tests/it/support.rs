@@ -631,3 +631,18 @@ pub fn free_port() -> u16 {
         .expect("ephemeral port")
         .port()
 }
+
+/// Makes a job waiting for its backoff due now.
+pub fn make_due(s: &TestServer, job_id: &str) {
+    use diesel::prelude::*;
+    use ratusz_app::store::schema::jobs::dsl as j;
+    s.app
+        .store
+        .write(|c| {
+            diesel::update(j::jobs.filter(j::id.eq(job_id)))
+                .set(j::run_at.eq(0i64))
+                .execute(c)
+                .map_err(ratusz_app::store::StoreError::from)
+        })
+        .expect("due");
+}

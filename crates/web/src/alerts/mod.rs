@@ -559,3 +559,65 @@ pub async fn sms_link_post(
         unsubscribed: true,
     })
 }
+
+#[derive(Template)]
+#[template(path = "alert_confirm.html")]
+struct ConfirmPage {
+    page: PageCtx,
+    token: String,
+    confirmed: bool,
+    alert_id: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CsrfOnly {
+    csrf: String,
+}
+
+/// The confirmation link of a duty e-mail: a GET only asks (mail scanners open links), the
+/// button confirms; no sign-in (the link is the staff member's own secret).
+pub async fn confirm_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(token): Path<String>,
+) -> Result<Response, PageError> {
+    let tid = ctx.tenant.tenant_id.clone();
+    let t = token.clone();
+    let found = state
+        .app
+        .blocking(move |a| a.confirmation(&tid, &t))
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    let Some(confirmed) = found else {
+        return Err(ctx.fail(AppError::NotFound));
+    };
+    render(&ConfirmPage {
+        page: PageCtx::new(&ctx, "alerts-confirm-title"),
+        token,
+        confirmed,
+        alert_id: None,
+    })
+}
+
+pub async fn confirm_post(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(token): Path<String>,
+    FormData(form): FormData<CsrfOnly>,
+) -> Result<Response, PageError> {
+    ctx.check_csrf(&form.csrf)?;
+    let tid = ctx.tenant.tenant_id.clone();
+    let t = token.clone();
+    let alert_id = state
+        .app
+        .blocking(move |a| a.confirm_alert(&tid, &t))
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    render(&ConfirmPage {
+        page: PageCtx::new(&ctx, "alerts-confirm-title"),
+        token,
+        confirmed: true,
+        alert_id: Some(alert_id),
+    })
+}

@@ -203,6 +203,9 @@ pub async fn create(
         exercise: !f("exercise").is_empty(),
         msg_type: f("msg_type"),
         refers_to: f("refers_to"),
+        confirm_groups: f("confirm_groups"),
+        confirm_min: f("confirm_min"),
+        confirm_minutes: f("confirm_minutes"),
     };
     let i2 = input.clone();
     let p2 = p.clone();
