@@ -89,9 +89,9 @@ pub fn enqueue_batch(
 ) -> Result<Vec<String>, AppError> {
     let mut ids = Vec::with_capacity(messages.len());
     for chunk in messages.chunks(BATCH) {
-        let mut batch = Vec::with_capacity(chunk.len());
-        for (to, subject, body) in chunk {
-            let row = MailRow {
+        let rows: Vec<MailRow> = chunk
+            .iter()
+            .map(|(to, subject, body)| MailRow {
                 id: ratusz_store::new_id(),
                 tenant_id: tenant_id.to_owned(),
                 to_addr: to.clone(),
@@ -101,10 +101,10 @@ pub fn enqueue_batch(
                 created_at: now,
                 sent_at: None,
                 last_error: None,
-            };
-            repo::insert(conn, &row)?;
-            batch.push(row.id);
-        }
+            })
+            .collect();
+        repo::insert_many(conn, &rows)?;
+        let batch: Vec<String> = rows.into_iter().map(|r| r.id).collect();
         let Some(first) = batch.first().cloned() else {
             continue;
         };

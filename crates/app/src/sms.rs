@@ -57,9 +57,9 @@ pub fn enqueue_batch(
 ) -> Result<Vec<String>, AppError> {
     let mut ids = Vec::with_capacity(messages.len());
     for chunk in messages.chunks(BATCH) {
-        let mut batch = Vec::with_capacity(chunk.len());
-        for m in chunk {
-            let row = SmsRow {
+        let rows: Vec<SmsRow> = chunk
+            .iter()
+            .map(|m| SmsRow {
                 id: ratusz_store::new_id(),
                 tenant_id: tenant_id.to_owned(),
                 to_number: m.to.clone(),
@@ -70,10 +70,10 @@ pub fn enqueue_batch(
                 sent_at: None,
                 last_error: None,
                 gateway_id: None,
-            };
-            repo::insert(conn, &row)?;
-            batch.push(row.id);
-        }
+            })
+            .collect();
+        repo::insert_many(conn, &rows)?;
+        let batch: Vec<String> = rows.into_iter().map(|r| r.id).collect();
         let Some(first) = batch.first().cloned() else {
             continue;
         };

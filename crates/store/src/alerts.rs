@@ -362,6 +362,12 @@ pub fn delivered_among(
     Ok(out)
 }
 
+/// Inserts deliveries in multi-row statements (a page of the fan-out).
+pub fn insert_deliveries(conn: &mut Db, rows: &[DeliveryRow]) -> Result<()> {
+    crate::insert_chunked!(conn, alert_deliveries::table, rows, 11);
+    Ok(())
+}
+
 pub fn insert_delivery(conn: &mut Db, row: &DeliveryRow) -> Result<()> {
     diesel::insert_into(alert_deliveries::table)
         .values(row)

@@ -4,6 +4,25 @@
 //! Conventions: IDs are UUIDv7 stored as text; instants are `BIGINT` microseconds since the Unix
 //! epoch (UTC); enumerations are text. Every query filters by `tenant_id`.
 
+/// Inserts `rows` in statements of as many rows as the bind limit allows (`columns` per row).
+macro_rules! insert_chunked {
+    ($conn:expr, $table:expr, $rows:expr, $columns:expr) => {{
+        let per = ($crate::MAX_BINDS / $columns).max(1);
+        for chunk in $rows.chunks(per) {
+            // Multi-row VALUES need the concrete backend (MultiConnection has no batch insert).
+            match &mut *$conn {
+                $crate::Db::Pg(c) => diesel::insert_into($table).values(chunk).execute(c)?,
+                $crate::Db::Sqlite(c) => diesel::insert_into($table).values(chunk).execute(c)?,
+            };
+        }
+    }};
+}
+
+pub(crate) use insert_chunked;
+
+/// Bind parameters per statement: PostgreSQL allows 65,535 and SQLite 32,766.
+pub(crate) const MAX_BINDS: usize = 32_000;
+
 pub mod accounts;
 pub mod alerts;
 pub mod audit;

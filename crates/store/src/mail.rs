@@ -34,6 +34,12 @@ pub fn insert(conn: &mut Db, row: &MailRow) -> Result<()> {
     Ok(())
 }
 
+/// Inserts messages in multi-row statements (mass mail: one round trip per thousands).
+pub fn insert_many(conn: &mut Db, rows: &[MailRow]) -> Result<()> {
+    crate::insert_chunked!(conn, mail_messages::table, rows, 9);
+    Ok(())
+}
+
 pub fn get(conn: &mut Db, tenant_id: &str, id: &str) -> Result<Option<MailRow>> {
     Ok(mail_messages::table
         .filter(mail_messages::tenant_id.eq(tenant_id))

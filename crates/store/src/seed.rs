@@ -17,9 +17,6 @@ use crate::schema::{
 };
 use crate::{Db, Result};
 
-/// Bind parameters per statement: below SQLite's limit (32,766) and PostgreSQL's (65,535).
-const MAX_BINDS: usize = 32_000;
-
 /// Rows of one transaction, inserted parents first.
 #[derive(Debug, Default)]
 pub struct Batch {
@@ -50,20 +47,6 @@ impl Batch {
             + self.assignments.len()
             + self.changes.len()
     }
-}
-
-/// Inserts `rows` in statements of as many rows as the bind limit allows (`columns` per row).
-macro_rules! insert_chunked {
-    ($conn:expr, $table:expr, $rows:expr, $columns:expr) => {{
-        let per = (MAX_BINDS / $columns).max(1);
-        for chunk in $rows.chunks(per) {
-            // Multi-row VALUES need the concrete backend (MultiConnection has no batch insert).
-            match &mut *$conn {
-                Db::Pg(c) => diesel::insert_into($table).values(chunk).execute(c)?,
-                Db::Sqlite(c) => diesel::insert_into($table).values(chunk).execute(c)?,
-            };
-        }
-    }};
 }
 
 /// Inserts a batch; call inside one write transaction. Returns the number of rows.

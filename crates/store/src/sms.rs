@@ -44,6 +44,12 @@ pub fn insert(conn: &mut Db, row: &SmsRow) -> Result<()> {
     Ok(())
 }
 
+/// Inserts messages in multi-row statements (an alert's thousands).
+pub fn insert_many(conn: &mut Db, rows: &[SmsRow]) -> Result<()> {
+    crate::insert_chunked!(conn, sms_outbox::table, rows, 10);
+    Ok(())
+}
+
 /// The rows with these ids (of one tenant), in no particular order.
 pub fn get_many(conn: &mut Db, tenant_id: &str, ids: &[String]) -> Result<Vec<SmsRow>> {
     let mut out = Vec::with_capacity(ids.len());

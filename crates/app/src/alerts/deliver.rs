@@ -179,6 +179,69 @@ pub(crate) fn email_text(
     (subject, body)
 }
 
+/// The ids of the office's staff (every role but resident), optionally of one unit only.
+pub(crate) fn staff_ids(
+    conn: &mut ratusz_store::Db,
+    tenant_id: &str,
+    unit_id: Option<&str>,
+) -> Result<Vec<String>, AppError> {
+    let mut users: Vec<String> = ratusz_store::accounts::all_roles(conn, tenant_id)?
+        .into_iter()
+        .filter(|r| r.role != "resident" && unit_id.is_none_or(|u| r.unit_id.as_deref() == Some(u)))
+        .map(|r| r.user_id)
+        .collect();
+    users.sort();
+    users.dedup();
+    Ok(users)
+}
+
+/// E-mails an alert to members of staff not reached yet, in the caller's transaction, one
+/// delivery each. `stage` 0 is an exercise (`staff:` recipients); a stage of escalation
+/// (`duty:` recipients) gives each a confirmation link, which `body` receives to put in.
+pub(crate) fn mail_staff(
+    conn: &mut ratusz_store::Db,
+    row: &AlertRow,
+    users: &[String],
+    stage: i32,
+    subject: &str,
+    body: impl Fn(Option<&str>) -> String,
+    now: i64,
+) -> Result<usize, AppError> {
+    let tenant_id = row.tenant_id.as_str();
+    let prefix = if stage == 0 { "staff" } else { "duty" };
+    let mut n = 0;
+    for id in users {
+        let recipient = format!("{prefix}:{id}");
+        if repo::delivery_exists(conn, &row.id, &recipient, "email")? {
+            continue;
+        }
+        let Some(user) = ratusz_store::accounts::user(conn, tenant_id, id)? else {
+            continue;
+        };
+        let token = (stage > 0).then(|| crate::accounts::random_token(24));
+        let text = body(token.as_deref());
+        let mail_id = crate::mail::enqueue(conn, tenant_id, &user.email, subject, &text, now)?;
+        repo::insert_delivery(
+            conn,
+            &DeliveryRow {
+                tenant_id: tenant_id.to_owned(),
+                alert_id: row.id.clone(),
+                recipient,
+                channel: "email".into(),
+                address: user.email.clone(),
+                mail_id: Some(mail_id),
+                created_at: now,
+                sms_id: None,
+                confirm_token: token,
+                confirmed_at: None,
+                stage,
+            },
+        )?;
+        n += 1;
+    }
+    Ok(n)
+}
+
 impl App {
     /// Runs one `alert_fanout` job.
     pub fn run_alert_fanout(&self, tenant_id: &str, payload: &str) -> Result<(), String> {
@@ -319,24 +382,25 @@ impl App {
                 vec![None; ids.len()],
             )
         };
-        for ((s, mail_id), sms_id) in fresh.iter().zip(mail_ids).zip(sms_ids) {
-            repo::insert_delivery(
-                conn,
-                &DeliveryRow {
-                    tenant_id: tenant_id.to_owned(),
-                    alert_id: row.id.clone(),
-                    recipient: s.id.clone(),
-                    channel: s.channel.clone(),
-                    address: s.address.clone(),
-                    mail_id,
-                    created_at: now,
-                    sms_id,
-                    confirm_token: None,
-                    confirmed_at: None,
-                    stage: 0,
-                },
-            )?;
-        }
+        let rows: Vec<DeliveryRow> = fresh
+            .iter()
+            .zip(mail_ids)
+            .zip(sms_ids)
+            .map(|((s, mail_id), sms_id)| DeliveryRow {
+                tenant_id: tenant_id.to_owned(),
+                alert_id: row.id.clone(),
+                recipient: s.id.clone(),
+                channel: s.channel.clone(),
+                address: s.address.clone(),
+                mail_id,
+                created_at: now,
+                sms_id,
+                confirm_token: None,
+                confirmed_at: None,
+                stage: 0,
+            })
+            .collect();
+        repo::insert_deliveries(conn, &rows)?;
         Ok(())
     }
 
@@ -347,47 +411,11 @@ impl App {
         alert: &Alert,
         base: &str,
     ) -> Result<usize, AppError> {
-        let tenant_id = row.tenant_id.as_str();
         let now = self.now_ts();
+        let (subject, body) = email_text(alert, row, base, None);
         self.store.write(|conn| {
-            let mut users: Vec<String> = ratusz_store::accounts::all_roles(conn, tenant_id)?
-                .into_iter()
-                .filter(|r| r.role != "resident")
-                .map(|r| r.user_id)
-                .collect();
-            users.sort();
-            users.dedup();
-            let mut n = 0;
-            for id in users {
-                let recipient = format!("staff:{id}");
-                if repo::delivery_exists(conn, &row.id, &recipient, "email")? {
-                    continue;
-                }
-                let Some(user) = ratusz_store::accounts::user(conn, tenant_id, &id)? else {
-                    continue;
-                };
-                let (subject, body) = email_text(alert, row, base, None);
-                let mail_id =
-                    crate::mail::enqueue(conn, tenant_id, &user.email, &subject, &body, now)?;
-                repo::insert_delivery(
-                    conn,
-                    &DeliveryRow {
-                        tenant_id: tenant_id.to_owned(),
-                        alert_id: row.id.clone(),
-                        recipient,
-                        channel: "email".into(),
-                        address: user.email.clone(),
-                        mail_id: Some(mail_id),
-                        created_at: now,
-                        sms_id: None,
-                        confirm_token: None,
-                        confirmed_at: None,
-                        stage: 0,
-                    },
-                )?;
-                n += 1;
-            }
-            Ok::<_, AppError>(n)
+            let users = staff_ids(conn, &row.tenant_id, None)?;
+            mail_staff(conn, row, &users, 0, &subject, |_| body.clone(), now)
         })
     }
 

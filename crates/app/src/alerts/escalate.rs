@@ -11,13 +11,12 @@
 //! crash sends nothing twice, and each is audited.
 
 use ratusz_store::Db;
-use ratusz_store::alerts::{self as repo, AlertRow, DeliveryRow};
+use ratusz_store::alerts::{self as repo, AlertRow};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::JOB_ESCALATE;
 use super::compose::AlertInput;
-use crate::accounts::random_token;
 use crate::audit::{Actor, record};
 use crate::{App, AppError, FieldError};
 
@@ -195,48 +194,24 @@ impl App {
         let unit = ratusz_store::tenants::units(conn, tenant_id)?
             .into_iter()
             .find(|u| u.symbol.eq_ignore_ascii_case(code));
-        let mut users: Vec<String> = match &unit {
-            Some(u) => ratusz_store::accounts::all_roles(conn, tenant_id)?
-                .into_iter()
-                .filter(|r| r.role != "resident" && r.unit_id.as_deref() == Some(u.id.as_str()))
-                .map(|r| r.user_id)
-                .collect(),
+        let users = match &unit {
+            Some(u) => super::deliver::staff_ids(conn, tenant_id, Some(&u.id))?,
             None => Vec::new(),
         };
-        users.sort();
-        users.dedup();
-        let mut n = 0;
-        for id in users {
-            let recipient = format!("duty:{id}");
-            if repo::delivery_exists(conn, &row.id, &recipient, "email")? {
-                continue;
-            }
-            let Some(user) = ratusz_store::accounts::user(conn, tenant_id, &id)? else {
-                continue;
-            };
-            let token = random_token(24);
-            let text = format!(
-                "{body}\nTo ostrzeżenie wymaga potwierdzenia odbioru (grupa {code}). Potwierdź:\n{base}/ostrzezenia/potwierdz/{token}\n"
-            );
-            let mail_id = crate::mail::enqueue(conn, tenant_id, &user.email, subject, &text, now)?;
-            repo::insert_delivery(
-                conn,
-                &DeliveryRow {
-                    tenant_id: tenant_id.to_owned(),
-                    alert_id: row.id.clone(),
-                    recipient,
-                    channel: "email".into(),
-                    address: user.email.clone(),
-                    mail_id: Some(mail_id),
-                    created_at: now,
-                    sms_id: None,
-                    confirm_token: Some(token),
-                    confirmed_at: None,
-                    stage: stage as i32,
-                },
-            )?;
-            n += 1;
-        }
+        let n = super::deliver::mail_staff(
+            conn,
+            row,
+            &users,
+            stage as i32,
+            subject,
+            |token| {
+                format!(
+                    "{body}\nTo ostrzeżenie wymaga potwierdzenia odbioru (grupa {code}). Potwierdź:\n{base}/ostrzezenia/potwierdz/{}\n",
+                    token.unwrap_or_default()
+                )
+            },
+            now,
+        )?;
         if let Some(mut r) = repo::alert(conn, tenant_id, &row.id)?
             && (r.escalation_stage as usize) < stage
         {

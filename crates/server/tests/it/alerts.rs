@@ -76,6 +76,22 @@ pub(crate) fn compose(c: &Client, fields: &[(&str, &str)]) -> Resp {
     )
 }
 
+/// The author sends the alert for approval, a second person approves it, the jobs run.
+pub(crate) fn publish(s: &TestServer, desk: &Client, manager: &Client, id: &str) {
+    desk.submit(
+        &format!("/panel/alerts/{id}"),
+        &format!("/panel/alerts/{id}/submit"),
+        &[],
+    );
+    let r = manager.submit(
+        &format!("/panel/alerts/{id}"),
+        &format!("/panel/alerts/{id}/approve"),
+        &[],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    s.app.drain_jobs("test").expect("jobs");
+}
+
 pub(crate) fn alert_id(r: &Resp) -> String {
     assert_eq!(r.status, 303, "{}", r.body);
     r.location

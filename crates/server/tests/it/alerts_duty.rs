@@ -3,7 +3,7 @@
 //! the next unit; enough confirm, so the escalation ends; when every unit was alerted and too
 //! few confirmed, the author is told. Units that do not exist are refused on the form.
 
-use crate::alerts::{MANAGER, POLYGON, REGISTRAR, alert_id, compose, local};
+use crate::alerts::{MANAGER, POLYGON, REGISTRAR, alert_id, compose, local, publish};
 use crate::both_engines;
 use crate::support::*;
 
@@ -55,21 +55,6 @@ fn confirm_token(body: &str) -> String {
         .collect()
 }
 
-fn approve(s: &TestServer, desk: &Client, manager: &Client, id: &str) {
-    desk.submit(
-        &format!("/panel/alerts/{id}"),
-        &format!("/panel/alerts/{id}/submit"),
-        &[],
-    );
-    let r = manager.submit(
-        &format!("/panel/alerts/{id}"),
-        &format!("/panel/alerts/{id}/approve"),
-        &[],
-    );
-    assert_eq!(r.status, 303, "{}", r.body);
-    s.app.drain_jobs("test").expect("jobs");
-}
-
 /// Runs the escalation check of `stage` now (its time is up).
 fn check(s: &TestServer, alert: &str, stage: usize) {
     let job = s
@@ -103,7 +88,7 @@ both_engines!(
         assert!(r.body.contains("ile potwierdzeń wystarczy"), "{}", r.body);
 
         let id = alert_id(&compose(&desk, &fields(&onset, &expires, "GK, OR", "2")));
-        approve(&s, &desk, &manager, &id);
+        publish(&s, &desk, &manager, &id);
         // GK's staff got it with their own links; OR's not yet.
         let first = mails(&s, "Ostrzeżenie powodziowe dla dyżurnych");
         let to: Vec<&str> = first.iter().map(|m| m.to_addr.as_str()).collect();
@@ -189,7 +174,7 @@ both_engines!(
 
         // Another alert only for OR that nobody confirms: after OR's time the author is told.
         let lone = alert_id(&compose(&desk, &fields(&onset, &expires, "OR", "1")));
-        approve(&s, &desk, &manager, &lone);
+        publish(&s, &desk, &manager, &lone);
         check(&s, &lone, 1);
         let notices = mails(&s, "Za mało potwierdzeń");
         let to: Vec<&str> = notices.iter().map(|m| m.to_addr.as_str()).collect();

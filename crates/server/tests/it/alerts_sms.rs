@@ -6,7 +6,7 @@
 //! the link unsubscribes. The gateway's faults: invalid numbers fail at once, HTTP 500 and a
 //! hang are retried, and an answer lost after the gateway accepted never sends twice.
 
-use crate::alerts::{MANAGER, POLYGON, REGISTRAR, alert_id, compose, local};
+use crate::alerts::{MANAGER, POLYGON, REGISTRAR, alert_id, compose, local, publish};
 use crate::both_engines;
 use crate::support::*;
 use ratusz_testkit::sms::{Fault, Gateway};
@@ -155,18 +155,7 @@ both_engines!(
         // Staff see the SMS as phones will show it, link included.
         let draft = desk.get(&format!("/panel/alerts/{id}"));
         assert!(draft.body.contains("Wypisz: "), "{}", draft.body);
-        desk.submit(
-            &format!("/panel/alerts/{id}"),
-            &format!("/panel/alerts/{id}/submit"),
-            &[],
-        );
-        let r = manager.submit(
-            &format!("/panel/alerts/{id}"),
-            &format!("/panel/alerts/{id}/approve"),
-            &[],
-        );
-        assert_eq!(r.status, 303, "{}", r.body);
-        s.app.drain_jobs("test").expect("jobs");
+        publish(&s, &desk, &manager, &id);
         let alerts: Vec<_> = gateway
             .sent()
             .into_iter()
