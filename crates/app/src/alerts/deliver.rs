@@ -294,8 +294,11 @@ impl App {
                             .copied()
                             .filter(|s| s.channel == channel)
                             .collect();
-                        let ids: Vec<String> = of_channel.iter().map(|s| s.id.clone()).collect();
-                        let done = repo::delivered_among(conn, &row.id, channel, &ids)?;
+                        let (Some(first), Some(last)) = (page.first(), page.last()) else {
+                            continue;
+                        };
+                        let done =
+                            repo::delivered_in_range(conn, &row.id, channel, &first.id, &last.id)?;
                         let fresh: Vec<&SubscriberRow> = of_channel
                             .into_iter()
                             .filter(|s| !done.contains(&s.id))
