@@ -20,6 +20,8 @@ pub const FOLDER_EVERY: Duration = Duration::from_secs(5);
 
 /// How often a worker reads the office mailbox.
 pub const MAILBOX_EVERY: Duration = Duration::from_secs(30);
+/// How often a worker looks for CAP feeds due for reading (each has its own interval).
+pub const FEEDS_EVERY: Duration = Duration::from_secs(30);
 
 /// What happened in one step of the worker.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,6 +30,69 @@ pub enum Step {
     Done { kind: String },
     Retry { kind: String, error: String },
     Dead { kind: String, error: String },
+}
+
+/// How an outbox (mail, SMS, push) is sent in batches: the job kind, the prefix of each
+/// batch job's idempotency key and the most messages a batch holds.
+pub(crate) struct Batches {
+    pub kind: &'static str,
+    pub key_prefix: &'static str,
+    pub size: usize,
+}
+
+/// Writes an outbox's messages a batch at a time (`insert` writes a batch's rows and returns
+/// their ids), each batch with the job that sends it (`payload` of its ids, keyed by its first
+/// message so that it is written once), in the caller's transaction; the ids in order.
+pub(crate) fn enqueue_in_batches<M, P: serde::Serialize>(
+    conn: &mut ratusz_store::Db,
+    tenant_id: &str,
+    batches: &Batches,
+    messages: &[M],
+    mut insert: impl FnMut(&mut ratusz_store::Db, &[M]) -> Result<Vec<String>, AppError>,
+    payload: impl Fn(Vec<String>) -> P,
+    now: i64,
+) -> Result<Vec<String>, AppError> {
+    let mut ids = Vec::with_capacity(messages.len());
+    for chunk in messages.chunks(batches.size.max(1)) {
+        let batch = insert(conn, chunk)?;
+        let Some(first) = batch.first() else {
+            continue;
+        };
+        let key = format!("{}:{first}", batches.key_prefix);
+        let job = serde_json::to_string(&payload(batch.clone()))
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        repo::enqueue(
+            conn,
+            &repo::NewJob {
+                tenant_id,
+                kind: batches.kind,
+                payload: &job,
+                run_at: now,
+                max_attempts: 8,
+                idempotency_key: Some(&key),
+            },
+            now,
+        )?;
+        ids.extend(batch);
+    }
+    Ok(ids)
+}
+
+/// A batch job's result: an error, so that the job retries with backoff, when some of its
+/// `total` messages must be tried again (`again`: their errors).
+pub(crate) fn batch_result<'a>(
+    what: &str,
+    total: usize,
+    again: impl Iterator<Item = &'a String>,
+) -> Result<(), String> {
+    let again: Vec<&String> = again.collect();
+    match again.first() {
+        Some(e) => Err(format!(
+            "{} of {total} {what} not sent yet, first: {e}",
+            again.len()
+        )),
+        None => Ok(()),
+    }
 }
 
 impl App {
@@ -44,6 +109,7 @@ impl App {
             crate::mail::JOB_KIND => self.run_send_mail(&job.tenant_id, &job.payload),
             crate::mail::JOB_BATCH => self.run_send_mail_batch(&job.tenant_id, &job.payload),
             crate::sms::JOB_BATCH => self.run_send_sms_batch(&job.tenant_id, &job.payload),
+            crate::push::JOB_BATCH => self.run_send_push_batch(&job.tenant_id, &job.payload),
             crate::eservices::notify::JOB_KIND => self.run_notify(&job.tenant_id, &job.payload),
             crate::intake::JOB_READ => self.run_intake_read(&job.tenant_id, &job.payload),
             crate::alerts::JOB_FANOUT => self.run_alert_fanout(&job.tenant_id, &job.payload),
@@ -71,6 +137,9 @@ impl App {
                     }
                     if job.kind == crate::sms::JOB_BATCH {
                         self.mark_sms_batch_failed(&job.tenant_id, &job.payload, &error);
+                    }
+                    if job.kind == crate::push::JOB_BATCH {
+                        self.mark_push_batch_failed(&job.tenant_id, &job.payload, &error);
                     }
                     Ok(Step::Dead {
                         kind: job.kind,
@@ -129,6 +198,7 @@ impl App {
             let mut last_sweep: Option<std::time::Instant> = None;
             let mut last_folder: Option<std::time::Instant> = None;
             let mut last_mail: Option<std::time::Instant> = None;
+            let mut last_feeds: Option<std::time::Instant> = None;
             while !stop.load(Ordering::Relaxed) {
                 // The portal robot's periodic work (deemed deliveries, term reminders); safe to
                 // run on several workers at once, its changes are conditional and its notices
@@ -163,6 +233,13 @@ impl App {
                     last_mail = Some(std::time::Instant::now());
                     if let Err(e) = app.poll_mailbox() {
                         tracing::error!("mailbox: {e}");
+                    }
+                }
+                // Other services' CAP feeds, each at its own interval (one worker per feed).
+                if last_feeds.is_none_or(|t| t.elapsed() >= FEEDS_EVERY) {
+                    last_feeds = Some(std::time::Instant::now());
+                    if let Err(e) = app.read_due_cap_feeds() {
+                        tracing::error!("CAP feeds: {e}");
                     }
                 }
                 match app.run_one_job(&name) {

@@ -15,6 +15,7 @@ pub mod intake;
 pub mod jobs;
 pub mod mail;
 pub mod pacing;
+pub mod push;
 pub mod registry;
 pub mod search;
 pub mod sms;
@@ -64,6 +65,8 @@ pub struct Settings {
     pub mail_from: String,
     pub smtp: Option<SmtpSettings>,
     pub sms: Option<SmsSettings>,
+    /// Web push (VAPID key, allowed push services); `None`: browsers cannot subscribe.
+    pub push: Option<push::PushSettings>,
     /// The tenant (slug) served on host names that no tenant claims.
     pub default_tenant: Option<String>,
     /// Sessions expire after this long without activity.
@@ -93,6 +96,7 @@ impl Default for Settings {
             mail_from: "Ratusz <no-reply@localhost>".into(),
             smtp: None,
             sms: None,
+            push: None,
             default_tenant: None,
             session_idle: time::Duration::hours(8),
             argon2_memory_kib: 19 * 1024,
@@ -118,6 +122,10 @@ pub struct App {
     /// Per-channel rate limits of this process (see [`pacing`]).
     pub(crate) mail_pacer: Arc<pacing::Pacer>,
     pub(crate) sms_pacer: Arc<pacing::Pacer>,
+    pub(crate) push_pacer: Arc<pacing::Pacer>,
+    /// Each municipality's VAPID key, read from the database once.
+    pub(crate) vapid_cache:
+        Arc<std::sync::Mutex<std::collections::HashMap<String, push::VapidKey>>>,
     pub(crate) definitions: Arc<eservices::DefinitionCache>,
     pub(crate) intake_models: Arc<intake::model::ModelCache>,
     blobs: Arc<std::sync::OnceLock<Result<ratusz_store::blobs::Blobs, String>>>,
@@ -136,6 +144,8 @@ impl App {
             status_throttle: Arc::default(),
             mail_pacer: Arc::default(),
             sms_pacer: Arc::default(),
+            push_pacer: Arc::default(),
+            vapid_cache: Arc::default(),
             definitions: Arc::default(),
             intake_models: Arc::default(),
             blobs: Arc::default(),

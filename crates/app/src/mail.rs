@@ -20,6 +20,13 @@ use crate::{App, AppError, SmtpSettings};
 pub const JOB_KIND: &str = "send_mail";
 pub const JOB_BATCH: &str = "send_mail_batch";
 
+/// Batches of [`BATCH`] messages, sent by `JOB_BATCH` jobs.
+const BATCHES: crate::jobs::Batches = crate::jobs::Batches {
+    kind: JOB_BATCH,
+    key_prefix: "mailbatch",
+    size: BATCH,
+};
+
 /// The most messages one batch job sends.
 pub const BATCH: usize = 200;
 
@@ -87,47 +94,32 @@ pub fn enqueue_batch(
     messages: &[(String, String, String)],
     now: i64,
 ) -> Result<Vec<String>, AppError> {
-    let mut ids = Vec::with_capacity(messages.len());
-    for chunk in messages.chunks(BATCH) {
-        let rows: Vec<MailRow> = chunk
-            .iter()
-            .map(|(to, subject, body)| MailRow {
-                id: ratusz_store::new_id(),
-                tenant_id: tenant_id.to_owned(),
-                to_addr: to.clone(),
-                subject: subject.clone(),
-                body_text: body.clone(),
-                status: repo::QUEUED.to_owned(),
-                created_at: now,
-                sent_at: None,
-                last_error: None,
-            })
-            .collect();
-        repo::insert_many(conn, &rows)?;
-        let batch: Vec<String> = rows.into_iter().map(|r| r.id).collect();
-        let Some(first) = batch.first().cloned() else {
-            continue;
-        };
-        let payload = serde_json::to_string(&SendMailBatch {
-            mail_ids: batch.clone(),
-        })
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-        let key = format!("mailbatch:{first}");
-        jobs::enqueue(
-            conn,
-            &jobs::NewJob {
-                tenant_id,
-                kind: JOB_BATCH,
-                payload: &payload,
-                run_at: now,
-                max_attempts: 8,
-                idempotency_key: Some(&key),
-            },
-            now,
-        )?;
-        ids.extend(batch);
-    }
-    Ok(ids)
+    crate::jobs::enqueue_in_batches(
+        conn,
+        tenant_id,
+        &BATCHES,
+        messages,
+        |conn, chunk| {
+            let rows: Vec<MailRow> = chunk
+                .iter()
+                .map(|(to, subject, body)| MailRow {
+                    id: ratusz_store::new_id(),
+                    tenant_id: tenant_id.to_owned(),
+                    to_addr: to.clone(),
+                    subject: subject.clone(),
+                    body_text: body.clone(),
+                    status: repo::QUEUED.to_owned(),
+                    created_at: now,
+                    sent_at: None,
+                    last_error: None,
+                })
+                .collect();
+            repo::insert_many(conn, &rows)?;
+            Ok(rows.into_iter().map(|r| r.id).collect())
+        },
+        |ids| SendMailBatch { mail_ids: ids },
+        now,
+    )
 }
 
 /// The plain-text message of an outbox row.

@@ -31,6 +31,13 @@ use crate::{App, AppError, SmsSettings};
 
 pub const JOB_BATCH: &str = "send_sms_batch";
 
+/// Batches of [`BATCH`] messages, sent by `JOB_BATCH` jobs.
+const BATCHES: crate::jobs::Batches = crate::jobs::Batches {
+    kind: JOB_BATCH,
+    key_prefix: "smsbatch",
+    size: BATCH,
+};
+
 /// The most messages one batch job (and one gateway request) carries.
 pub const BATCH: usize = 500;
 
@@ -55,47 +62,33 @@ pub fn enqueue_batch(
     messages: &[NewSms],
     now: i64,
 ) -> Result<Vec<String>, AppError> {
-    let mut ids = Vec::with_capacity(messages.len());
-    for chunk in messages.chunks(BATCH) {
-        let rows: Vec<SmsRow> = chunk
-            .iter()
-            .map(|m| SmsRow {
-                id: ratusz_store::new_id(),
-                tenant_id: tenant_id.to_owned(),
-                to_number: m.to.clone(),
-                template: m.template.clone(),
-                param: m.param.clone(),
-                status: repo::QUEUED.to_owned(),
-                created_at: now,
-                sent_at: None,
-                last_error: None,
-                gateway_id: None,
-            })
-            .collect();
-        repo::insert_many(conn, &rows)?;
-        let batch: Vec<String> = rows.into_iter().map(|r| r.id).collect();
-        let Some(first) = batch.first().cloned() else {
-            continue;
-        };
-        let payload = serde_json::to_string(&SendSmsBatch {
-            sms_ids: batch.clone(),
-        })
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-        jobs::enqueue(
-            conn,
-            &jobs::NewJob {
-                tenant_id,
-                kind: JOB_BATCH,
-                payload: &payload,
-                run_at: now,
-                max_attempts: 8,
-                idempotency_key: Some(&format!("smsbatch:{first}")),
-            },
-            now,
-        )?;
-        ids.extend(batch);
-    }
-    Ok(ids)
+    crate::jobs::enqueue_in_batches(
+        conn,
+        tenant_id,
+        &BATCHES,
+        messages,
+        |conn, chunk| {
+            let rows: Vec<SmsRow> = chunk
+                .iter()
+                .map(|m| SmsRow {
+                    id: ratusz_store::new_id(),
+                    tenant_id: tenant_id.to_owned(),
+                    to_number: m.to.clone(),
+                    template: m.template.clone(),
+                    param: m.param.clone(),
+                    status: repo::QUEUED.to_owned(),
+                    created_at: now,
+                    sent_at: None,
+                    last_error: None,
+                    gateway_id: None,
+                })
+                .collect();
+            repo::insert_many(conn, &rows)?;
+            Ok(rows.into_iter().map(|r| r.id).collect())
+        },
+        |ids| SendSmsBatch { sms_ids: ids },
+        now,
+    )
 }
 
 /// Writes one message (a confirmation code) and its job, in the caller's transaction.
@@ -392,21 +385,14 @@ impl App {
                 Ok::<_, ratusz_store::StoreError>(())
             })
             .map_err(|e| e.to_string())?;
-        let again: Vec<&String> = outcomes
-            .values()
-            .filter_map(|o| match o {
+        crate::jobs::batch_result(
+            "SMS",
+            outcomes.len(),
+            outcomes.values().filter_map(|o| match o {
                 Outcome::Again(e) => Some(e),
                 _ => None,
-            })
-            .collect();
-        match again.first() {
-            Some(e) => Err(format!(
-                "{} of {} SMS not sent yet, first: {e}",
-                again.len(),
-                outcomes.len()
-            )),
-            None => Ok(()),
-        }
+            }),
+        )
     }
 
     /// After the last attempt of a batch: its messages still queued are marked failed.

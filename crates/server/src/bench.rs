@@ -49,6 +49,9 @@ pub enum BenchCmd {
         /// Job workers sending (threads, as `workers` in the configuration).
         #[arg(long, default_value_t = 2)]
         workers: usize,
+        /// Of them, residents who also subscribed a browser (web push to a local push service).
+        #[arg(long, default_value_t = 10_000)]
+        browsers: usize,
         /// Seed of the generator.
         #[arg(long, default_value_t = 2026)]
         seed: u64,
@@ -297,12 +300,14 @@ pub fn run(cmd: BenchCmd, cfg: &Config) -> anyhow::Result<ExitCode> {
         BenchCmd::Alerts {
             subscribers,
             workers,
+            browsers,
             seed,
         } => alerts::alerts(
             cfg,
             alerts::Options {
                 subscribers,
                 workers,
+                browsers,
                 seed,
             },
         ),

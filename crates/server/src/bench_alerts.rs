@@ -10,7 +10,9 @@
 //!    SMTP sink and every SMS accepted by a local SMS gateway speaking SMSAPI's protocol (both
 //!    started by the benchmark, from `ratusz-testkit`): the fan-out (delivery rows and queued
 //!    messages), then `--workers` job workers sending, as the goal counts it
-//!    (100,000 e-mails and 100,000 SMS in under 60 s).
+//!    (100,000 e-mails and 100,000 SMS in under 60 s);
+//! 3. for `--browsers` of the residents, also a web push notification, encrypted and signed for
+//!    each browser and accepted (decrypted and verified) by a local push service.
 //!
 //! It also prints the process's peak memory. Prints figures; asserts nothing.
 
@@ -32,6 +34,7 @@ use crate::config::{Config, SmsConfig, SmtpConfig};
 pub struct Options {
     pub subscribers: usize,
     pub workers: usize,
+    pub browsers: usize,
     pub seed: u64,
 }
 
@@ -78,12 +81,25 @@ pub fn alerts(cfg: &Config, o: Options) -> anyhow::Result<ExitCode> {
         rate_per_second: 0,
         timeout_secs: 15,
     });
+    cfg.push.enabled = true;
+    cfg.push.endpoint_hosts = Some(vec!["127.0.0.1".into()]);
+    cfg.push.allow_http = true;
+    let push = ratusz_testkit::push::PushService::start()?;
     let app: App = crate::cli::open_app(&cfg)?;
     let tenant = app.ensure_demo(&[]).map_err(ae)?;
     let tid = tenant.tenant_id.clone();
+    let server_key = app
+        .push_public_key(&tid)
+        .ok_or_else(|| anyhow!("web push is off"))?;
+    let browsers: Vec<_> = (0..o.browsers.min(o.subscribers))
+        .map(|_| push.subscribe(&server_key))
+        .collect();
     println!(
-        "bench alerts: {} residents subscribed by e-mail and SMS, {} workers, seed {}",
-        o.subscribers, o.workers, o.seed
+        "bench alerts: {} residents subscribed by e-mail and SMS ({} also by a browser), {} workers, seed {}",
+        o.subscribers,
+        browsers.len(),
+        o.workers,
+        o.seed
     );
 
     // Residents at random points over the municipality, one row per channel.
@@ -119,6 +135,17 @@ pub fn alerts(cfg: &Config, o: Options) -> anyhow::Result<ExitCode> {
         confirm_code: None,
         confirm_attempts: 0,
         short_code: (channel == "sms").then(|| format!("{:010}", i)),
+        push_p256dh: None,
+        push_auth: None,
+    };
+    let browser_row = |i: usize, p: &Point| {
+        let b = &browsers[i];
+        SubscriberRow {
+            address: b.endpoint.clone(),
+            push_p256dh: Some(b.p256dh.clone()),
+            push_auth: Some(b.auth.clone()),
+            ..row(i, p, "push")
+        }
     };
     let indexed: Vec<(usize, &Point)> = points.iter().enumerate().collect();
     for chunk in indexed.chunks(5_000) {
@@ -126,13 +153,16 @@ pub fn alerts(cfg: &Config, o: Options) -> anyhow::Result<ExitCode> {
             for (i, p) in chunk {
                 repo::insert_subscriber(c, &row(*i, p, "email"))?;
                 repo::insert_subscriber(c, &row(*i, p, "sms"))?;
+                if *i < browsers.len() {
+                    repo::insert_subscriber(c, &browser_row(*i, p))?;
+                }
             }
             Ok::<_, ratusz_store::StoreError>(())
         })?;
     }
     println!(
         "  seeded {} subscriptions in {:.1} s",
-        2 * points.len(),
+        2 * points.len() + browsers.len(),
         started.elapsed().as_secs_f64()
     );
 
@@ -181,9 +211,11 @@ pub fn alerts(cfg: &Config, o: Options) -> anyhow::Result<ExitCode> {
     let approved = Instant::now();
     app.approve_alert(&manager, &alert.id).map_err(ae)?;
     let want = points.len();
-    let (mut mail_done, mut sms_done, mut fanned) = (None, None, None);
+    let (mut mail_done, mut sms_done, mut push_done, mut fanned) = (None, None, None, None);
     let deadline = approved + Duration::from_secs(600);
-    while (mail_done.is_none() || sms_done.is_none()) && Instant::now() < deadline {
+    while (mail_done.is_none() || sms_done.is_none() || push_done.is_none())
+        && Instant::now() < deadline
+    {
         std::thread::sleep(Duration::from_millis(10));
         let el = approved.elapsed().as_secs_f64();
         if fanned.is_none()
@@ -201,6 +233,9 @@ pub fn alerts(cfg: &Config, o: Options) -> anyhow::Result<ExitCode> {
         if sms_done.is_none() && gateway.count() >= want {
             sms_done = Some(el);
         }
+        if push_done.is_none() && push.count() >= browsers.len() {
+            push_done = Some(el);
+        }
     }
     stop.store(true, Ordering::Relaxed);
     for w in workers {
@@ -208,8 +243,8 @@ pub fn alerts(cfg: &Config, o: Options) -> anyhow::Result<ExitCode> {
     }
     let show = |t: Option<f64>| t.map_or("not within 600 s".to_owned(), |s| format!("{s:.1} s"));
     println!(
-        "  fan-out of {} deliveries (e-mail and SMS) done {} after approval",
-        2 * want,
+        "  fan-out of {} deliveries (e-mail, SMS and push) done {} after approval",
+        2 * want + browsers.len(),
         show(fanned)
     );
     println!(
@@ -222,6 +257,12 @@ pub fn alerts(cfg: &Config, o: Options) -> anyhow::Result<ExitCode> {
         show(sms_done),
         gateway.count(),
         gateway.requests()
+    );
+    println!(
+        "  all {} browser notifications accepted by the push service {} after approval ({} requests)",
+        browsers.len(),
+        show(push_done),
+        push.requests()
     );
     let total = mail_done.zip(sms_done).map(|(a, b)| a.max(b));
     println!(

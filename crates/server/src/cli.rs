@@ -92,6 +92,40 @@ pub enum AlertsCmd {
         #[arg(long)]
         file: std::path::PathBuf,
     },
+    /// Add another service's CAP feed (Atom or RSS) for the robot to re-publish.
+    AddFeed {
+        #[command(flatten)]
+        tenant: TenantArg,
+        /// What staff call it, e.g. "IMGW – ostrzeżenia".
+        #[arg(long)]
+        name: String,
+        /// The feed's address (https://…).
+        #[arg(long)]
+        url: String,
+        /// Minutes between readings.
+        #[arg(long, default_value_t = ratusz_app::alerts::feeds::EVERY_MINUTES_DEFAULT)]
+        every_minutes: i64,
+    },
+    /// List the municipality's CAP feeds and how their last reading went.
+    Feeds {
+        #[command(flatten)]
+        tenant: TenantArg,
+    },
+    /// Read the municipality's CAP feeds now (all, or the one given) and say what was published.
+    ReadFeeds {
+        #[command(flatten)]
+        tenant: TenantArg,
+        /// Only this feed (its id, from `feeds`).
+        #[arg(long)]
+        id: Option<String>,
+    },
+    /// Remove a CAP feed (what it published stays published).
+    RemoveFeed {
+        #[command(flatten)]
+        tenant: TenantArg,
+        #[arg(long)]
+        id: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -412,6 +446,85 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .import_cap(&tid, &Actor::cli(), &bytes)
                 .map_err(app_err)?;
             println!("published {} ({})", row.id, row.identifier);
+        }
+        Command::Alerts(AlertsCmd::AddFeed {
+            tenant,
+            name,
+            url,
+            every_minutes,
+        }) => {
+            let app = open_app(&cfg)?;
+            let tid = tenant_id(&app, &tenant.tenant)?;
+            let row = app
+                .add_cap_feed(&tid, &Actor::cli(), &name, &url, every_minutes)
+                .map_err(app_err)?;
+            println!(
+                "feed {} added: {} every {} min",
+                row.id, row.url, row.every_minutes
+            );
+        }
+        Command::Alerts(AlertsCmd::Feeds { tenant }) => {
+            let app = open_app(&cfg)?;
+            let tid = tenant_id(&app, &tenant.tenant)?;
+            for f in app.cap_feeds(&tid).map_err(app_err)? {
+                println!(
+                    "{}\t{}\t{}\tevery {} min\tpublished {}\t{}{}",
+                    f.id,
+                    f.name,
+                    f.url,
+                    f.every_minutes,
+                    f.published,
+                    f.last_status.as_deref().unwrap_or("not read yet"),
+                    f.last_error.map(|e| format!(": {e}")).unwrap_or_default()
+                );
+            }
+        }
+        Command::Alerts(AlertsCmd::ReadFeeds { tenant, id }) => {
+            let app = open_app(&cfg)?;
+            let tid = tenant_id(&app, &tenant.tenant)?;
+            let feeds = app.cap_feeds(&tid).map_err(app_err)?;
+            let chosen: Vec<_> = feeds
+                .iter()
+                .filter(|f| id.as_ref().is_none_or(|id| *id == f.id))
+                .collect();
+            if chosen.is_empty() {
+                return Err(anyhow!(
+                    "no CAP feed to read (see `ratusz alerts feeds`; add one with `add-feed`)"
+                ));
+            }
+            let mut failed = false;
+            for f in chosen {
+                match app.read_cap_feed(&tid, &Actor::cli(), &f.id) {
+                    Ok(r) => {
+                        println!(
+                            "{}: {} entries, {} published, {} already known, {} refused, {} left for later",
+                            f.name,
+                            r.entries,
+                            r.published,
+                            r.known,
+                            r.refused.len(),
+                            r.later
+                        );
+                        for e in &r.refused {
+                            println!("  refused {}: {}", e.entry, e.message_en);
+                        }
+                    }
+                    Err(e) => {
+                        failed = true;
+                        eprintln!("{}: {}", f.name, app_err(e));
+                    }
+                }
+            }
+            if failed {
+                return Err(anyhow!("some feeds could not be read"));
+            }
+        }
+        Command::Alerts(AlertsCmd::RemoveFeed { tenant, id }) => {
+            let app = open_app(&cfg)?;
+            let tid = tenant_id(&app, &tenant.tenant)?;
+            app.remove_cap_feed(&tid, &Actor::cli(), &id)
+                .map_err(app_err)?;
+            println!("feed {id} removed");
         }
         Command::Jobs(JobsCmd::RetryDead { tenant }) => {
             let app = open_app(&cfg)?;

@@ -27,6 +27,8 @@ pub struct Config {
     pub smtp: Option<SmtpConfig>,
     /// SMS gateway (SMSAPI.pl's HTTP API) for alerts by SMS; without it SMS stay in the outbox.
     pub sms: Option<SmsConfig>,
+    /// Web push to residents' browsers (on by default, with a VAPID key made at first start).
+    pub push: PushConfig,
     /// Background job workers in this process.
     pub workers: usize,
     /// Database connections in the pool.
@@ -253,6 +255,44 @@ pub struct SmsConfig {
     pub timeout_secs: u64,
 }
 
+/// `[push]`: web push (RFC 8030) with a VAPID key (RFC 8292).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PushConfig {
+    /// Let residents subscribe their browsers.
+    pub enabled: bool,
+    /// A file with the VAPID private key (32 bytes, base64url). Default: the installation's
+    /// key in the database, made on first use (every node shares it; database backups keep
+    /// it). With a new key every browser must subscribe again.
+    pub vapid_key_file: Option<PathBuf>,
+    /// Who push services may contact about our messages; default `mailto:` and the address
+    /// of `mail_from`.
+    pub contact: Option<String>,
+    /// Push service hosts endpoints may be on (`*.` for subdomains); default: the browsers'
+    /// own services (FCM, Mozilla, Apple, Windows).
+    pub endpoint_hosts: Option<Vec<String>>,
+    /// Accept `http://` endpoints: only for a local push service in tests.
+    pub allow_http: bool,
+    /// Messages a second at most per worker; 0: no limit.
+    pub rate_per_second: u32,
+    /// Seconds to wait for a push service's answer.
+    pub timeout_secs: u64,
+}
+
+impl Default for PushConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            vapid_key_file: None,
+            contact: None,
+            endpoint_hosts: None,
+            allow_http: false,
+            rate_per_second: 0,
+            timeout_secs: 15,
+        }
+    }
+}
+
 fn default_sms_api() -> String {
     "https://api.smsapi.pl".into()
 }
@@ -280,6 +320,7 @@ impl Default for Config {
             mail_from: "Ratusz <no-reply@localhost>".into(),
             smtp: None,
             sms: None,
+            push: PushConfig::default(),
             workers: 1,
             pool_size: 8,
             session_idle_minutes: 8 * 60,
@@ -365,6 +406,7 @@ impl Config {
                 rate_per_second: s.rate_per_second,
                 timeout_secs: s.timeout_secs,
             }),
+            push: self.push_settings()?,
             default_tenant: self.default_tenant.clone(),
             session_idle: time::Duration::minutes(self.session_idle_minutes.max(5)),
             data_dir: self.data_dir.clone(),
@@ -385,6 +427,45 @@ impl Config {
             mailbox: self.intake.mailbox()?,
             ..ratusz_app::Settings::default()
         })
+    }
+
+    /// Web push settings (with the VAPID key of `vapid_key_file`, when set).
+    fn push_settings(&self) -> Result<Option<ratusz_app::push::PushSettings>, String> {
+        let p = &self.push;
+        if !p.enabled {
+            return Ok(None);
+        }
+        let key = match &p.vapid_key_file {
+            Some(path) => Some(
+                ratusz_app::push::VapidKey::load(path)
+                    .map_err(|e| format!("{e} (push.vapid_key_file)"))?,
+            ),
+            None => None,
+        };
+        let contact = match &p.contact {
+            Some(c) if c.starts_with("mailto:") || c.starts_with("https:") => c.clone(),
+            Some(c) => {
+                return Err(format!(
+                    "push.contact must start with mailto: or https:, not {c:?}"
+                ));
+            }
+            None => {
+                let from = &self.mail_from;
+                let address = match (from.find('<'), from.rfind('>')) {
+                    (Some(a), Some(b)) if a < b => &from[a + 1..b],
+                    _ => from.as_str(),
+                };
+                format!("mailto:{}", address.trim())
+            }
+        };
+        let mut settings = ratusz_app::push::PushSettings::new(key, contact);
+        if let Some(hosts) = &p.endpoint_hosts {
+            settings.endpoint_hosts = hosts.clone();
+        }
+        settings.allow_http = p.allow_http;
+        settings.rate_per_second = p.rate_per_second;
+        settings.timeout_secs = p.timeout_secs.max(1);
+        Ok(Some(settings))
     }
 
     pub fn web_config(&self) -> ratusz_web::WebConfig {

@@ -5,7 +5,8 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::schema::{
-    address_points, alert_deliveries, alert_subscribers, alerts, mail_messages, sms_outbox,
+    address_points, alert_deliveries, alert_subscribers, alerts, mail_messages, push_outbox,
+    sms_outbox,
 };
 use crate::{Db, Result};
 
@@ -48,6 +49,19 @@ pub fn count_points(conn: &mut Db, tenant_id: &str) -> Result<i64> {
         .filter(address_points::tenant_id.eq(tenant_id))
         .count()
         .get_result(conn)?)
+}
+
+/// Every address point's locality and coordinates (lat, lon): which localities an alert's
+/// area reaches, and the staff's map.
+pub fn point_localities(conn: &mut Db, tenant_id: &str) -> Result<Vec<(String, f64, f64)>> {
+    Ok(address_points::table
+        .filter(address_points::tenant_id.eq(tenant_id))
+        .select((
+            address_points::locality,
+            address_points::lat,
+            address_points::lon,
+        ))
+        .load(conn)?)
 }
 
 /// The localities of the address register, sorted.
@@ -124,6 +138,12 @@ pub struct SubscriberRow {
     /// The short unsubscribe code of an SMS subscription (`/w/<code>`).
     #[serde(skip)]
     pub short_code: Option<String>,
+    /// A browser's push subscription keys (RFC 8291, base64url): its P-256 public key and
+    /// authentication secret; `address` is then the push service's endpoint.
+    #[serde(skip)]
+    pub push_p256dh: Option<String>,
+    #[serde(skip)]
+    pub push_auth: Option<String>,
 }
 
 pub fn insert_subscriber(conn: &mut Db, row: &SubscriberRow) -> Result<()> {
@@ -168,6 +188,15 @@ pub fn subscriber_by_short_code(
     Ok(alert_subscribers::table
         .filter(alert_subscribers::tenant_id.eq(tenant_id))
         .filter(alert_subscribers::short_code.eq(code))
+        .select(SubscriberRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn subscriber(conn: &mut Db, tenant_id: &str, id: &str) -> Result<Option<SubscriberRow>> {
+    Ok(alert_subscribers::table
+        .filter(alert_subscribers::tenant_id.eq(tenant_id))
+        .filter(alert_subscribers::id.eq(id))
         .select(SubscriberRow::as_select())
         .first(conn)
         .optional()?)
@@ -323,6 +352,7 @@ pub struct DeliveryRow {
     pub confirmed_at: Option<i64>,
     /// The escalation group it went to (1, 2, …); 0 for residents.
     pub stage: i32,
+    pub push_id: Option<String>,
 }
 
 /// Whether the alert already has a delivery for this recipient and channel.
@@ -365,7 +395,7 @@ pub fn delivered_in_range(
 
 /// Inserts deliveries in multi-row statements (a page of the fan-out).
 pub fn insert_deliveries(conn: &mut Db, rows: &[DeliveryRow]) -> Result<()> {
-    crate::insert_chunked!(conn, alert_deliveries::table, rows, 11);
+    crate::insert_chunked!(conn, alert_deliveries::table, rows, 12);
     Ok(())
 }
 
@@ -389,7 +419,7 @@ fn tally(values: Vec<String>) -> Vec<(String, i64)> {
     counts
 }
 
-/// How an alert's messages on `channel` (`email` or `sms`) stand: (status, count), by status.
+/// How an alert's messages on `channel` (`email`, `sms` or `push`) stand: (status, count), by status.
 pub fn channel_statuses(
     conn: &mut Db,
     tenant_id: &str,
@@ -399,7 +429,13 @@ pub fn channel_statuses(
     let base = alert_deliveries::table
         .filter(alert_deliveries::tenant_id.eq(tenant_id))
         .filter(alert_deliveries::alert_id.eq(alert_id));
-    let rows: Vec<String> = if channel == "sms" {
+    let rows: Vec<String> = if channel == "push" {
+        base.inner_join(
+            push_outbox::table.on(push_outbox::id.nullable().eq(alert_deliveries::push_id)),
+        )
+        .select(push_outbox::status)
+        .load(conn)?
+    } else if channel == "sms" {
         base.inner_join(
             sms_outbox::table.on(sms_outbox::id.nullable().eq(alert_deliveries::sms_id)),
         )
@@ -426,7 +462,14 @@ pub fn channel_sent_times(
     let base = alert_deliveries::table
         .filter(alert_deliveries::tenant_id.eq(tenant_id))
         .filter(alert_deliveries::alert_id.eq(alert_id));
-    let times: Vec<Option<i64>> = if channel == "sms" {
+    let times: Vec<Option<i64>> = if channel == "push" {
+        base.inner_join(
+            push_outbox::table.on(push_outbox::id.nullable().eq(alert_deliveries::push_id)),
+        )
+        .filter(push_outbox::sent_at.is_not_null())
+        .select(push_outbox::sent_at)
+        .load(conn)?
+    } else if channel == "sms" {
         base.inner_join(
             sms_outbox::table.on(sms_outbox::id.nullable().eq(alert_deliveries::sms_id)),
         )

@@ -93,3 +93,14 @@ pub fn with_status(conn: &mut Db, status: &str) -> Result<Vec<MailRow>> {
         .select(MailRow::as_select())
         .load(conn)?)
 }
+
+/// How many messages a tenant wrote to `to` since `since` (a limit on what strangers can make
+/// the office send to one address).
+pub fn count_to_since(conn: &mut Db, tenant_id: &str, to: &str, since: i64) -> Result<i64> {
+    Ok(mail_messages::table
+        .filter(mail_messages::tenant_id.eq(tenant_id))
+        .filter(mail_messages::created_at.ge(since))
+        .filter(mail_messages::to_addr.eq(to))
+        .count()
+        .get_result(conn)?)
+}

@@ -709,6 +709,8 @@ diesel::table! {
         confirm_code -> Nullable<Text>,
         confirm_attempts -> Integer,
         short_code -> Nullable<Text>,
+        push_p256dh -> Nullable<Text>,
+        push_auth -> Nullable<Text>,
     }
 }
 
@@ -747,6 +749,7 @@ diesel::table! {
         confirm_token -> Nullable<Text>,
         confirmed_at -> Nullable<BigInt>,
         stage -> Integer,
+        push_id -> Nullable<Text>,
     }
 }
 
@@ -762,6 +765,59 @@ diesel::table! {
         sent_at -> Nullable<BigInt>,
         last_error -> Nullable<Text>,
         gateway_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    push_outbox (id) {
+        id -> Text,
+        tenant_id -> Text,
+        subscriber_id -> Text,
+        endpoint -> Text,
+        p256dh -> Text,
+        auth -> Text,
+        payload -> Text,
+        urgency -> Text,
+        ttl_secs -> BigInt,
+        status -> Text,
+        created_at -> BigInt,
+        sent_at -> Nullable<BigInt>,
+        last_error -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    tenant_keys (tenant_id, name) {
+        tenant_id -> Text,
+        name -> Text,
+        value -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    cap_feeds (id) {
+        id -> Text,
+        tenant_id -> Text,
+        name -> Text,
+        url -> Text,
+        every_minutes -> BigInt,
+        created_at -> BigInt,
+        checked_at -> Nullable<BigInt>,
+        last_status -> Nullable<Text>,
+        last_error -> Nullable<Text>,
+        published -> BigInt,
+    }
+}
+
+diesel::table! {
+    cap_feed_entries (feed_id, entry_key) {
+        tenant_id -> Text,
+        feed_id -> Text,
+        entry_key -> Text,
+        alert_id -> Nullable<Text>,
+        error -> Nullable<Text>,
+        seen_at -> BigInt,
     }
 }
 
@@ -817,4 +873,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     alerts,
     alert_deliveries,
     sms_outbox,
+    push_outbox,
+    tenant_keys,
+    cap_feeds,
+    cap_feed_entries,
 );

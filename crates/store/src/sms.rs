@@ -111,3 +111,14 @@ pub fn held(conn: &mut Db) -> Result<Vec<SmsRow>> {
         .select(SmsRow::as_select())
         .load(conn)?)
 }
+
+/// How many messages a tenant wrote to `to` since `since` (a limit on what strangers can make
+/// the office send to one number, each SMS at the office's cost).
+pub fn count_to_since(conn: &mut Db, tenant_id: &str, to: &str, since: i64) -> Result<i64> {
+    Ok(sms_outbox::table
+        .filter(sms_outbox::tenant_id.eq(tenant_id))
+        .filter(sms_outbox::created_at.ge(since))
+        .filter(sms_outbox::to_number.eq(to))
+        .count()
+        .get_result(conn)?)
+}

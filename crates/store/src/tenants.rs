@@ -2,7 +2,7 @@
 
 use diesel::prelude::*;
 
-use crate::schema::{tenant_hosts, tenants, units};
+use crate::schema::{tenant_hosts, tenant_keys, tenants, units};
 use crate::{Db, Result};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -121,5 +121,44 @@ pub fn set_settings(conn: &mut Db, tenant_id: &str, settings: &str) -> Result<()
     diesel::update(tenants::table.filter(tenants::tenant_id.eq(tenant_id)))
         .set(tenants::settings.eq(settings))
         .execute(conn)?;
+    Ok(())
+}
+
+/// A municipality's key by name (the VAPID key of web push).
+pub fn tenant_key(conn: &mut Db, tenant_id: &str, name: &str) -> Result<Option<String>> {
+    Ok(tenant_keys::table
+        .filter(tenant_keys::tenant_id.eq(tenant_id))
+        .filter(tenant_keys::name.eq(name))
+        .select(tenant_keys::value)
+        .first(conn)
+        .optional()?)
+}
+
+/// Stores a key unless the municipality has one of that name (nodes starting at once keep
+/// the first).
+pub fn insert_tenant_key(
+    conn: &mut Db,
+    tenant_id: &str,
+    name: &str,
+    value: &str,
+    now: i64,
+) -> Result<()> {
+    let row = (
+        tenant_keys::tenant_id.eq(tenant_id),
+        tenant_keys::name.eq(name),
+        tenant_keys::value.eq(value),
+        tenant_keys::created_at.eq(now),
+    );
+    // `ON CONFLICT DO NOTHING` needs the concrete backend.
+    match conn {
+        Db::Pg(c) => diesel::insert_into(tenant_keys::table)
+            .values(row)
+            .on_conflict_do_nothing()
+            .execute(c)?,
+        Db::Sqlite(c) => diesel::insert_into(tenant_keys::table)
+            .values(row)
+            .on_conflict_do_nothing()
+            .execute(c)?,
+    };
     Ok(())
 }

@@ -79,20 +79,11 @@ impl Gateway {
             record,
             ..GwState::default()
         });
-        let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
-        listener.set_nonblocking(true)?;
-        let port = listener.local_addr()?.port();
-        let app = Router::new()
-            .route("/sms.do", post(send))
-            .with_state(state.clone());
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()?;
-        let listener = rt.block_on(async { tokio::net::TcpListener::from_std(listener) })?;
-        std::thread::spawn(move || {
-            let _ = rt.block_on(axum::serve(listener, app).into_future());
-        });
+        let port = crate::serve_local(
+            Router::new()
+                .route("/sms.do", post(send))
+                .with_state(state.clone()),
+        )?;
         Ok(Gateway {
             base_url: format!("http://127.0.0.1:{port}"),
             state,

@@ -171,6 +171,7 @@ pub fn router(app: App, cfg: WebConfig) -> Router {
             "/panel/alerts/new",
             get(alerts::panel::new_page).post(alerts::panel::create),
         )
+        .route("/panel/alerts/points.json", get(alerts::panel::map_points))
         .route("/panel/alerts/{id}", get(alerts::panel::show))
         .route("/panel/alerts/{id}/{action}", post(alerts::panel::action))
         .route("/panel/surveys", get(eservices::admin::surveys))
@@ -346,6 +347,9 @@ pub fn router(app: App, cfg: WebConfig) -> Router {
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics_page))
         .route("/static/style.css", get(pages::stylesheet))
+        .route("/static/alerts-map.js", get(pages::alerts_map_script))
+        .route("/static/alerts-push.js", get(pages::alerts_push_script))
+        .route("/sw.js", get(pages::service_worker))
         .fallback(pages::not_found)
         .layer(DefaultBodyLimit::max(cfg.max_body))
         .layer(middleware::from_fn_with_state(

@@ -1,4 +1,4 @@
-//! Outgoing mail and SMS: the outbox page.
+//! Outgoing mail, SMS and browser notifications: the outbox page.
 
 use askama::Template;
 use axum::extract::State;
@@ -27,6 +27,37 @@ pub struct SmsView {
     pub error: String,
 }
 
+pub struct PushView {
+    pub when: String,
+    /// The push service's host (the endpoint itself is the subscription's secret).
+    pub service: String,
+    pub title: String,
+    pub status: String,
+    pub error: String,
+}
+
+impl PushView {
+    fn of(m: ratusz_app::store::push::PushRow, t: &crate::i18n::Tr) -> Self {
+        let service = m
+            .endpoint
+            .parse::<axum::http::Uri>()
+            .ok()
+            .and_then(|u| u.host().map(str::to_owned))
+            .unwrap_or_default();
+        let title = serde_json::from_str::<serde_json::Value>(&m.payload)
+            .ok()
+            .and_then(|v| v["title"].as_str().map(str::to_owned))
+            .unwrap_or_default();
+        Self {
+            when: format_ts(m.created_at),
+            status: t.t(&format!("mail-status-{}", m.status)),
+            service,
+            title,
+            error: m.last_error.unwrap_or_default(),
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "admin_outbox.html")]
 struct OutboxPage {
@@ -36,6 +67,8 @@ struct OutboxPage {
     sms_on: bool,
     messages: Vec<MailView>,
     sms: Vec<SmsView>,
+    push_on: bool,
+    push: Vec<PushView>,
 }
 
 pub async fn outbox_page(State(state): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
@@ -44,11 +77,18 @@ pub async fn outbox_page(State(state): State<AppState>, ctx: Ctx) -> Result<Resp
     }
     let t = ctx.tr();
     let tid = ctx.tenant.tenant_id.clone();
-    let (rows, sms_rows) = state
+    let (rows, sms_rows, push_rows) = state
         .app
-        .blocking(move |a| Ok((a.outbox(&tid, 200)?, a.sms_outbox(&tid, 200)?)))
+        .blocking(move |a| {
+            Ok((
+                a.outbox(&tid, 200)?,
+                a.sms_outbox(&tid, 200)?,
+                a.push_outbox(&tid, 200)?,
+            ))
+        })
         .await
         .map_err(|e| ctx.fail(e))?;
+    let push = push_rows.into_iter().map(|m| PushView::of(m, &t)).collect();
     let sms = sms_rows
         .into_iter()
         .map(|m| SmsView {
@@ -76,5 +116,7 @@ pub async fn outbox_page(State(state): State<AppState>, ctx: Ctx) -> Result<Resp
         sms_on: state.app.settings.sms.is_some(),
         messages,
         sms,
+        push_on: state.app.settings.push.is_some(),
+        push,
     })
 }

@@ -173,6 +173,40 @@ pub async fn method_not_allowed(headers: axum::http::HeaderMap, uri: axum::http:
     PageError::method(lang_of(&headers)).into_response()
 }
 
+/// A script of the site (each an enhancement; see the file's head).
+fn script(body: &'static str, cache: &'static str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, cache),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// The alert form's map.
+pub async fn alerts_map_script() -> Response {
+    script(
+        include_str!("../static/alerts-map.js"),
+        "public, max-age=3600",
+    )
+}
+
+/// Browser notifications on the alert subscription form.
+pub async fn alerts_push_script() -> Response {
+    script(
+        include_str!("../static/alerts-push.js"),
+        "public, max-age=3600",
+    )
+}
+
+/// The service worker that shows pushed alerts; served at the root so that its scope is the
+/// whole site, and never cached, so browsers pick up a new version at once.
+pub async fn service_worker() -> Response {
+    script(include_str!("../static/sw.js"), "no-cache")
+}
+
 pub async fn stylesheet() -> Response {
     (
         [

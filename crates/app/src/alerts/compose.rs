@@ -387,6 +387,14 @@ impl App {
         Ok(row)
     }
 
+    /// The address points' coordinates, for the map of the alert form (staff who compose).
+    pub fn alert_map_points(&self, p: &Principal) -> Result<Vec<(f64, f64)>, AppError> {
+        require(p, Permission::ComposeAlerts, None)?;
+        self.store
+            .read(|c| Ok::<_, AppError>(repo::point_localities(c, &p.tenant_id)?))
+            .map(|points| points.into_iter().map(|(_, lat, lon)| (lat, lon)).collect())
+    }
+
     /// An alert of the caller's office (staff who compose or approve).
     pub fn alert(&self, p: &Principal, id: &str) -> Result<AlertRow, AppError> {
         if require(p, Permission::ComposeAlerts, None).is_err() {

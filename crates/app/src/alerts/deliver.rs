@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use super::compose::PUBLISHED;
 use crate::accounts::Principal;
+use crate::push::NewPush;
 use crate::sms::NewSms;
 use crate::{App, AppError};
 
@@ -104,13 +105,16 @@ fn timeline(per_channel: &[Vec<i64>], approved: Option<i64>) -> Vec<(i64, Vec<i6
     rows
 }
 
-/// Whether a subscriber wants this alert: a topic in common (no topics: all) and the place
-/// inside the area, or the locality among the alert's.
+/// Whether a subscriber wants this alert: a topic in common (no topics: all) and either the
+/// locality among those the alert names, or the address point inside the area, or (for a
+/// subscriber of a whole locality, without a point) the locality among those the area
+/// reaches (`reached`).
 fn wants(
     s: &SubscriberRow,
     topics: &[Topic],
     matchers: &[AreaMatcher<'_>],
     localities: &[&str],
+    reached: &[String],
 ) -> bool {
     let topic_ok = s.topics.trim().is_empty()
         || s.topics
@@ -128,7 +132,10 @@ fn wants(
             let point = Point { lat, lon };
             matchers.iter().any(|m| m.contains(point))
         }
-        _ => false,
+        _ => s
+            .localities
+            .lines()
+            .any(|l| reached.iter().any(|r| r == l.trim())),
     }
 }
 
@@ -144,13 +151,7 @@ pub(crate) fn email_text(
     let headline = info
         .and_then(|i| i.headline.clone())
         .unwrap_or_else(|| info.map(|i| i.event.clone()).unwrap_or_default());
-    let prefix = match (alert.status, alert.msg_type.as_str()) {
-        (Status::Exercise, _) => "[ĆWICZENIA] ",
-        (_, "Cancel") => "[ODWOŁANE] ",
-        (_, "Update") => "[AKTUALIZACJA] ",
-        _ => "",
-    };
-    let subject = format!("{prefix}Ostrzeżenie: {headline}");
+    let subject = format!("{}Ostrzeżenie: {headline}", kind_prefix(alert));
     let mut body = String::new();
     if let Some(i) = info {
         body.push_str(&format!("{}\n\n", headline));
@@ -177,6 +178,84 @@ pub(crate) fn email_text(
         ));
     }
     (subject, body)
+}
+
+/// The subject line's prefix for an exercise, an update or a cancellation.
+fn kind_prefix(alert: &Alert) -> &'static str {
+    match (alert.status, alert.msg_type.as_str()) {
+        (Status::Exercise, _) => "[ĆWICZENIA] ",
+        (_, "Cancel") => "[ODWOŁANE] ",
+        (_, "Update") => "[AKTUALIZACJA] ",
+        _ => "",
+    }
+}
+
+/// The most characters of a push notification's body: phones show three or four lines; the
+/// whole alert is one tap away on its page.
+const PUSH_BODY_CHARS: usize = 240;
+
+/// Shortens `text` to `max` characters at a word boundary, marking the cut with "…".
+fn shorten(text: &str, max: usize) -> String {
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= max {
+        return flat;
+    }
+    let cut: String = flat.chars().take(max.saturating_sub(1)).collect();
+    let at = cut.rfind(' ').filter(|i| *i > max / 2).unwrap_or(cut.len());
+    format!("{}…", cut[..at].trim_end())
+}
+
+/// The notification a browser shows (JSON read by the service worker, `/sw.js`): title,
+/// body, the alert's page, the subscription's settings and one-click unsubscribe pages, and
+/// the alert's identifier as a tag (a repeat replaces, not doubles, the notification); a
+/// severe alert stays on screen until dismissed; buttons to unsubscribe and to the settings.
+pub(crate) fn push_payload(alert: &Alert, row: &AlertRow, base: &str, token: &str) -> String {
+    let info = alert.infos.first();
+    let headline = info
+        .and_then(|i| i.headline.clone())
+        .unwrap_or_else(|| info.map(|i| i.event.clone()).unwrap_or_default());
+    let text = info
+        .and_then(|i| i.instruction.clone().or_else(|| i.description.clone()))
+        .unwrap_or_default();
+    serde_json::json!({
+        "title": format!("{}{headline}", kind_prefix(alert)),
+        "body": shorten(&text, PUSH_BODY_CHARS),
+        "url": format!("{base}/ostrzezenia/{}", row.id),
+        "settings": format!("{base}/ostrzezenia/subskrypcja/{token}"),
+        "unsubscribe": format!("{base}/ostrzezenia/wypisz/{token}"),
+        "tag": row.identifier,
+        "lang": "pl",
+        "require_interaction": severe(alert),
+        "actions": [
+            {"action": "unsubscribe", "title": "Wypisz się"},
+            {"action": "settings", "title": "Ustawienia"},
+        ],
+    })
+    .to_string()
+}
+
+/// Whether the alert is severe or extreme (a notification that stays on screen, sent with
+/// high urgency).
+fn severe(alert: &Alert) -> bool {
+    use ratusz_core::alerts::Severity;
+    alert
+        .infos
+        .first()
+        .is_some_and(|i| matches!(i.severity, Severity::Extreme | Severity::Severe))
+}
+
+/// RFC 8030's urgency and time to live of an alert's push messages: `high` for extreme and
+/// severe alerts; kept by the push service until the alert expires (one minute to a day).
+fn push_delivery(alert: &Alert, now: i64) -> (&'static str, i64) {
+    let info = alert.infos.first();
+    let urgent = severe(alert);
+    let now_s = now / 1_000_000;
+    let ttl = info
+        .and_then(|i| i.expires)
+        .map(|e| e.unix_timestamp() - now_s)
+        .unwrap_or(12 * 3600)
+        .clamp(60, 24 * 3600);
+    (if urgent { "high" } else { "normal" }, ttl)
 }
 
 /// The ids of the office's staff (every role but resident), optionally of one unit only.
@@ -235,6 +314,7 @@ pub(crate) fn mail_staff(
                 confirm_token: token,
                 confirmed_at: None,
                 stage,
+                push_id: None,
             },
         )?;
         n += 1;
@@ -273,6 +353,9 @@ impl App {
             let areas: Vec<_> = alert.infos.iter().flat_map(|i| i.areas.iter()).collect();
             let matchers: Vec<AreaMatcher<'_>> =
                 areas.iter().map(|a| AreaMatcher::new(a)).collect();
+            // Residents who chose a whole locality get an alert whose area reaches any of its
+            // addresses, as well as one sent to the locality by name.
+            let reached = self.localities_reached(tenant_id, &matchers)?;
             let localities: Vec<&str> = row.localities.lines().map(str::trim).collect();
             let mut after = String::new();
             loop {
@@ -283,12 +366,12 @@ impl App {
                 after = last.id.clone();
                 let chosen: Vec<&SubscriberRow> = page
                     .iter()
-                    .filter(|s| wants(s, &topics, &matchers, &localities))
+                    .filter(|s| wants(s, &topics, &matchers, &localities, &reached))
                     .collect();
                 let now = self.now_ts();
                 written += self.store.write(|conn| {
                     let mut n = 0;
-                    for channel in ["email", "sms"] {
+                    for channel in ["email", "sms", "push"] {
                         let of_channel: Vec<&SubscriberRow> = chosen
                             .iter()
                             .copied()
@@ -340,6 +423,30 @@ impl App {
         Ok(written)
     }
 
+    /// The localities with at least one address point inside the areas.
+    fn localities_reached(
+        &self,
+        tenant_id: &str,
+        matchers: &[AreaMatcher<'_>],
+    ) -> Result<Vec<String>, AppError> {
+        if matchers.is_empty() {
+            return Ok(Vec::new());
+        }
+        let points = self
+            .store
+            .read(|c| Ok::<_, AppError>(repo::point_localities(c, tenant_id)?))?;
+        let mut reached: Vec<String> = Vec::new();
+        for (locality, lat, lon) in points {
+            if reached.contains(&locality) {
+                continue;
+            }
+            if matchers.iter().any(|m| m.contains(Point { lat, lon })) {
+                reached.push(locality);
+            }
+        }
+        Ok(reached)
+    }
+
     /// Writes one page's deliveries on one channel and their messages, in the caller's
     /// transaction: e-mails in batches of the mail queue, SMS in batches of the SMS outbox
     /// (one template, each subscriber's unsubscribe code as the gateway's parameter).
@@ -355,41 +462,64 @@ impl App {
         now: i64,
     ) -> Result<(), AppError> {
         let tenant_id = row.tenant_id.as_str();
-        let (mail_ids, sms_ids): (Vec<Option<String>>, Vec<Option<String>>) = if channel == "sms" {
-            let template = format!(
-                "{}{}",
-                row.sms_text,
-                unsubscribe_suffix(base, ratusz_store::sms::PLACEHOLDER)
-            );
-            let messages: Vec<NewSms> = fresh
-                .iter()
-                .map(|s| NewSms {
-                    to: s.address.clone(),
-                    template: template.clone(),
-                    param: s.short_code.clone().unwrap_or_default(),
-                })
-                .collect();
-            let ids = crate::sms::enqueue_batch(conn, tenant_id, &messages, now)?;
-            (vec![None; ids.len()], ids.into_iter().map(Some).collect())
-        } else {
-            let messages: Vec<(String, String, String)> = fresh
-                .iter()
-                .map(|s| {
-                    let (subject, body) = email_text(alert, row, base, Some(&s.token));
-                    (s.address.clone(), subject, body)
-                })
-                .collect();
-            let ids = crate::mail::enqueue_batch(conn, tenant_id, &messages, now)?;
-            (
-                ids.iter().cloned().map(Some).collect(),
-                vec![None; ids.len()],
-            )
+        // (mail, sms, push) message id of each subscriber, in order.
+        let ids: Vec<(Option<String>, Option<String>, Option<String>)> = match channel {
+            "sms" => {
+                let template = format!(
+                    "{}{}",
+                    row.sms_text,
+                    unsubscribe_suffix(base, ratusz_store::sms::PLACEHOLDER)
+                );
+                let messages: Vec<NewSms> = fresh
+                    .iter()
+                    .map(|s| NewSms {
+                        to: s.address.clone(),
+                        template: template.clone(),
+                        param: s.short_code.clone().unwrap_or_default(),
+                    })
+                    .collect();
+                crate::sms::enqueue_batch(conn, tenant_id, &messages, now)?
+                    .into_iter()
+                    .map(|id| (None, Some(id), None))
+                    .collect()
+            }
+            "push" => {
+                let (urgency, ttl_secs) = push_delivery(alert, now);
+                let messages: Vec<NewPush> = fresh
+                    .iter()
+                    .map(|s| NewPush {
+                        subscriber_id: s.id.clone(),
+                        endpoint: s.address.clone(),
+                        p256dh: s.push_p256dh.clone().unwrap_or_default(),
+                        auth: s.push_auth.clone().unwrap_or_default(),
+                        payload: push_payload(alert, row, base, &s.token),
+                        urgency,
+                        ttl_secs,
+                    })
+                    .collect();
+                crate::push::enqueue_batch(conn, tenant_id, &messages, now)?
+                    .into_iter()
+                    .map(|id| (None, None, Some(id)))
+                    .collect()
+            }
+            _ => {
+                let messages: Vec<(String, String, String)> = fresh
+                    .iter()
+                    .map(|s| {
+                        let (subject, body) = email_text(alert, row, base, Some(&s.token));
+                        (s.address.clone(), subject, body)
+                    })
+                    .collect();
+                crate::mail::enqueue_batch(conn, tenant_id, &messages, now)?
+                    .into_iter()
+                    .map(|id| (Some(id), None, None))
+                    .collect()
+            }
         };
         let rows: Vec<DeliveryRow> = fresh
             .iter()
-            .zip(mail_ids)
-            .zip(sms_ids)
-            .map(|((s, mail_id), sms_id)| DeliveryRow {
+            .zip(ids)
+            .map(|(s, (mail_id, sms_id, push_id))| DeliveryRow {
                 tenant_id: tenant_id.to_owned(),
                 alert_id: row.id.clone(),
                 recipient: s.id.clone(),
@@ -401,6 +531,7 @@ impl App {
                 confirm_token: None,
                 confirmed_at: None,
                 stage: 0,
+                push_id,
             })
             .collect();
         repo::insert_deliveries(conn, &rows)?;
@@ -433,7 +564,7 @@ impl App {
             };
             let mut all_times = Vec::new();
             let mut per_channel = Vec::new();
-            for channel in ["email", "sms"] {
+            for channel in ["email", "sms", "push"] {
                 let statuses = repo::channel_statuses(c, &p.tenant_id, &row.id, channel)?;
                 let count = |pick: &dyn Fn(&str) -> bool| -> i64 {
                     statuses
@@ -571,6 +702,8 @@ mod tests {
             confirm_code: None,
             confirm_attempts: 0,
             short_code: None,
+            push_p256dh: None,
+            push_auth: None,
         }
     }
 
@@ -603,37 +736,78 @@ mod tests {
         let weather = [Topic::Weather];
         let inside = Some((50.05, 19.05));
         let outside = Some((50.5, 19.05));
-        assert!(wants(&sub("", "Wola", inside), &weather, &matchers, &[]));
+        assert!(wants(
+            &sub("", "Wola", inside),
+            &weather,
+            &matchers,
+            &[],
+            &[]
+        ));
         assert!(wants(
             &sub("weather", "Wola", inside),
             &weather,
             &matchers,
+            &[],
             &[]
         ));
         assert!(!wants(
             &sub("events", "Wola", inside),
             &weather,
             &matchers,
+            &[],
             &[]
         ));
-        assert!(!wants(&sub("", "Wola", outside), &weather, &matchers, &[]));
+        assert!(!wants(
+            &sub("", "Wola", outside),
+            &weather,
+            &matchers,
+            &[],
+            &[]
+        ));
         assert!(wants(
             &sub("", "Wola", outside),
             &weather,
             &matchers,
-            &["Wola"]
+            &["Wola"],
+            &[]
         ));
         assert!(wants(
             &sub("", "Wola", None),
             &weather,
             &matchers,
-            &["Wola"]
+            &["Wola"],
+            &[]
         ));
         assert!(!wants(
             &sub("", "Dobra", None),
             &weather,
             &matchers,
-            &["Wola"]
+            &["Wola"],
+            &[]
+        ));
+        // The area reaches Wola: its whole-locality subscribers get the alert, those with an
+        // address point outside the area do not.
+        let reached = ["Wola".to_owned()];
+        assert!(wants(
+            &sub("", "Wola", None),
+            &weather,
+            &matchers,
+            &[],
+            &reached
+        ));
+        assert!(!wants(
+            &sub("", "Wola", outside),
+            &weather,
+            &matchers,
+            &[],
+            &reached
+        ));
+        assert!(!wants(
+            &sub("", "Dobra", None),
+            &weather,
+            &matchers,
+            &[],
+            &reached
         ));
     }
 

@@ -3,9 +3,10 @@
 //! refuses DTDs and entities (XXE, entity bombs), oversized or too deep documents and anything
 //! that is not a CAP 1.1 or 1.2 alert, each with a reason. Only actual, public alerts are
 //! re-published; they are shown, not e-mailed: whether residents are warned by e-mail stays the
-//! office's decision (it writes its own alert, approved as always).
+//! office's decision (it writes its own alert, approved as always). Feeds of such alerts are
+//! read by [`super::feeds`].
 
-use ratusz_core::alerts::{Alert, Scope, Status, derive_sms_for};
+use ratusz_core::alerts::{Alert, derive_sms_for};
 use ratusz_store::alerts::{self as repo, AlertRow};
 use ratusz_store::new_id;
 use serde_json::json;
@@ -24,22 +25,29 @@ impl App {
     ) -> Result<AlertRow, AppError> {
         let alert: Alert = ratusz_documents::cap::read_cap(bytes)
             .map_err(|e| AppError::field("file", e.code(), e.message_pl(), e.message_en()))?;
-        if alert.status != Status::Actual || alert.scope != Scope::Public {
-            return Err(AppError::field(
-                "file",
-                "not-public",
-                format!(
-                    "To nie jest publiczne, rzeczywiste ostrzeżenie (status {}, zasięg {}): takich się nie publikuje.",
-                    alert.status.as_str(),
-                    alert.scope.as_str()
-                ),
-                format!(
-                    "This is not a public, actual alert (status {}, scope {}): such alerts are not published.",
-                    alert.status.as_str(),
-                    alert.scope.as_str()
-                ),
-            ));
+        if let Some((pl, en)) = super::feeds::not_public(&alert) {
+            return Err(AppError::field("file", "not-public", pl, en));
         }
+        self.publish_external(tenant_id, actor, &alert, None)?
+            .ok_or_else(|| {
+                AppError::field(
+                    "file",
+                    "already-imported",
+                    "To ostrzeżenie (ten sam nadawca i identyfikator) już jest opublikowane.",
+                    "This alert (same sender and identifier) is already published.",
+                )
+            })
+    }
+
+    /// Publishes another service's alert; `None` if one with the same sender and identifier
+    /// already is. `feed` names the feed it came from (audited).
+    pub(super) fn publish_external(
+        &self,
+        tenant_id: &str,
+        actor: &Actor,
+        alert: &Alert,
+        feed: Option<&str>,
+    ) -> Result<Option<AlertRow>, AppError> {
         let now = self.now_ts();
         let sms = alert
             .infos
@@ -52,7 +60,7 @@ impl App {
             identifier: format!("{}:{}", alert.sender, alert.identifier),
             workflow: PUBLISHED.into(),
             template: None,
-            cap: serde_json::to_string(&alert).map_err(|e| AppError::Internal(e.to_string()))?,
+            cap: serde_json::to_string(alert).map_err(|e| AppError::Internal(e.to_string()))?,
             sms_text: sms,
             localities: String::new(),
             author_id: format!("import:{}", actor.label()),
@@ -68,12 +76,7 @@ impl App {
         };
         self.store.write(|conn| {
             if repo::alert_by_identifier(conn, tenant_id, &row.identifier)?.is_some() {
-                return Err(AppError::field(
-                    "file",
-                    "already-imported",
-                    "To ostrzeżenie (ten sam nadawca i identyfikator) już jest opublikowane.",
-                    "This alert (same sender and identifier) is already published.",
-                ));
+                return Ok(None);
             }
             repo::insert_alert(conn, &row)?;
             record(
@@ -82,10 +85,10 @@ impl App {
                 actor,
                 "alert.imported",
                 ("alert", Some(&row.id)),
-                json!({"sender": alert.sender, "identifier": alert.identifier}),
+                json!({"sender": alert.sender, "identifier": alert.identifier, "feed": feed}),
                 now,
             )?;
-            Ok(row)
+            Ok(Some(row))
         })
     }
 }

@@ -6,11 +6,13 @@
 //!
 //! Residents subscribe by e-mail (confirmed by a link) and by SMS (confirmed by a code sent
 //! to the phone, [`phone`]). Alerts that need confirmation go to staff groups one after another
-//! until enough confirm ([`escalate`]). Not yet done (see the note): web push.
+//! until enough confirm ([`escalate`]). Browsers subscribe to web push through the
+//! subscription page's script ([`crate::push`]).
 
 pub mod compose;
 pub mod deliver;
 pub mod escalate;
+pub mod feeds;
 pub mod import;
 pub mod phone;
 
@@ -30,6 +32,11 @@ pub const JOB_FANOUT: &str = "alert_fanout";
 /// The check of an alert's confirmations after a group's time (see [`escalate`]).
 pub const JOB_ESCALATE: &str = "alert_escalate";
 
+/// The most messages the subscription form makes the office send to one e-mail address or
+/// phone number in an hour (confirmations, settings links): anyone can fill in the form, and
+/// each SMS costs the office money ("SMS pumping").
+pub const SENDS_PER_HOUR: i64 = 5;
+
 pub const PENDING: &str = "pending";
 pub const ACTIVE: &str = "active";
 pub const UNSUBSCRIBED: &str = "unsubscribed";
@@ -47,6 +54,10 @@ pub struct SubscribeInput {
     /// Street and number of the resident's address point (both or neither).
     pub street: String,
     pub number: String,
+    /// A browser's push subscription, as the page's script filled it in (all three or none).
+    pub push_endpoint: String,
+    pub push_p256dh: String,
+    pub push_auth: String,
 }
 
 /// What `subscribe` did on one channel, for the page that follows.
@@ -64,6 +75,10 @@ pub enum Subscribed {
 pub struct SubscribeOutcome {
     pub email: Option<Subscribed>,
     pub sms: Option<Subscribed>,
+    /// The token of the browser subscription's settings page (active at once: the browser's
+    /// own permission prompt is the resident's consent, and only that browser can read the
+    /// messages).
+    pub push: Option<String>,
 }
 
 /// A subscriber's choice of place and topics, checked, for either channel.
@@ -235,12 +250,31 @@ impl App {
                 }
             }
         };
-        if input.email.trim().is_empty() && input.phone.trim().is_empty() {
+        let push = if input.push_endpoint.trim().is_empty() {
+            None
+        } else {
+            match crate::push::check_subscription(
+                self.settings.push.as_ref(),
+                &input.push_endpoint,
+                &input.push_p256dh,
+                &input.push_auth,
+            ) {
+                Ok(b) => Some(b),
+                Err(e) => {
+                    errors.push(e);
+                    None
+                }
+            }
+        };
+        if input.email.trim().is_empty()
+            && input.phone.trim().is_empty()
+            && input.push_endpoint.trim().is_empty()
+        {
             errors.push(FieldError::new(
                 "email",
                 "empty",
-                "Podaj adres e-mail albo numer telefonu komórkowego (możesz podać oba).",
-                "Enter an e-mail address or a mobile phone number (or both).",
+                "Podaj adres e-mail albo numer telefonu komórkowego (możesz podać oba) albo włącz powiadomienia w przeglądarce.",
+                "Enter an e-mail address or a mobile phone number (or both), or turn on browser notifications.",
             ));
         }
         let mut topics = Vec::new();
@@ -315,6 +349,37 @@ impl App {
                 )),
             }
         }
+        let since = self.now_ts() - 3_600_000_000;
+        let (mail_sent, sms_sent) = self.store.read(|c| {
+            Ok::<_, AppError>((
+                match &email {
+                    Some(e) => ratusz_store::mail::count_to_since(c, tenant_id, e, since)?,
+                    None => 0,
+                },
+                match &phone {
+                    Some(n) => ratusz_store::sms::count_to_since(c, tenant_id, n, since)?,
+                    None => 0,
+                },
+            ))
+        })?;
+        for (sent, field, pl, en) in [
+            (
+                mail_sent,
+                "email",
+                "Na ten adres wysłaliśmy w ostatniej godzinie już kilka wiadomości. Sprawdź skrzynkę (także folder spam) albo spróbuj ponownie za godzinę.",
+                "We have sent several messages to this address in the last hour. Check your mailbox (and the spam folder) or try again in an hour.",
+            ),
+            (
+                sms_sent,
+                "phone",
+                "Na ten numer wysłaliśmy w ostatniej godzinie już kilka SMS-ów. Sprawdź wiadomości w telefonie albo spróbuj ponownie za godzinę.",
+                "We have sent several text messages to this number in the last hour. Check the phone's messages or try again in an hour.",
+            ),
+        ] {
+            if sent >= SENDS_PER_HOUR {
+                errors.push(FieldError::new(field, "too-many-messages", pl, en));
+            }
+        }
         if !errors.is_empty() {
             return Err(AppError::Invalid(errors));
         }
@@ -347,7 +412,11 @@ impl App {
                 Some(n) => Some(self.subscribe_phone(conn, tenant_id, n, &choice, now)?),
                 None => None,
             };
-            Ok::<_, AppError>(SubscribeOutcome { email, sms })
+            let push = match &push {
+                Some(b) => Some(self.subscribe_browser(conn, tenant_id, b, &choice, now)?),
+                None => None,
+            };
+            Ok::<_, AppError>(SubscribeOutcome { email, sms, push })
         })
     }
 
@@ -402,6 +471,8 @@ impl App {
                 confirm_code: None,
                 confirm_attempts: 0,
                 short_code: None,
+                push_p256dh: None,
+                push_auth: None,
             };
             if existing.is_some() {
                 repo::update_subscriber(conn, &row)?;
@@ -431,6 +502,60 @@ impl App {
             )?;
             Ok(Subscribed::ConfirmationSent { code_page: None })
         }
+    }
+
+    /// The browser half of [`App::subscribe`], in its transaction: active at once. The same
+    /// browser subscribing again (same endpoint) changes its choice and keeps its token.
+    fn subscribe_browser(
+        &self,
+        conn: &mut ratusz_store::Db,
+        tenant_id: &str,
+        browser: &crate::push::BrowserSubscription,
+        choice: &Choice,
+        now: i64,
+    ) -> Result<String, AppError> {
+        let existing = repo::subscriber_by_address(conn, tenant_id, "push", &browser.endpoint)?;
+        let token = existing
+            .as_ref()
+            .map_or_else(|| random_token(24), |s| s.token.clone());
+        let row = SubscriberRow {
+            id: existing.as_ref().map_or_else(new_id, |s| s.id.clone()),
+            tenant_id: tenant_id.to_owned(),
+            channel: "push".into(),
+            address: browser.endpoint.clone(),
+            topics: choice.topics.clone(),
+            localities: choice.locality.clone(),
+            lat: choice.point.as_ref().map(|p| p.lat),
+            lon: choice.point.as_ref().map(|p| p.lon),
+            place_label: choice.place_label.clone(),
+            status: ACTIVE.into(),
+            token: token.clone(),
+            created_at: existing.as_ref().map_or(now, |s| s.created_at),
+            confirmed_at: Some(now),
+            unsubscribed_at: None,
+            confirm_code: None,
+            confirm_attempts: 0,
+            short_code: None,
+            push_p256dh: Some(browser.p256dh.clone()),
+            push_auth: Some(browser.auth.clone()),
+        };
+        if existing.is_some() {
+            repo::update_subscriber(conn, &row)?;
+        } else {
+            repo::insert_subscriber(conn, &row)?;
+        }
+        record(
+            conn,
+            tenant_id,
+            &Actor::Robot {
+                name: "alerts".into(),
+            },
+            "alerts.subscription_confirmed",
+            ("alert_subscriber", Some(&row.id)),
+            json!({"channel": "push", "place": choice.place_label, "topics": choice.topics}),
+            now,
+        )?;
+        Ok(token)
     }
 
     /// The subscription a link's token opens (`None` for an unknown token).

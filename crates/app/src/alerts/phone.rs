@@ -111,6 +111,8 @@ impl App {
                     .and_then(|s| s.short_code.clone())
                     .unwrap_or_else(short_code),
             ),
+            push_p256dh: None,
+            push_auth: None,
         };
         if existing.is_some() {
             repo::update_subscriber(conn, &row)?;

@@ -32,6 +32,10 @@ pub enum CapError {
     MissingElement { element: String },
     /// An element's content is not what CAP allows.
     InvalidValue { element: String, value: String },
+    /// Well-formed XML, but not an Atom or RSS 2.0 feed (read as a feed of alerts).
+    NotFeed { root: String },
+    /// A feed entry with neither a link to a CAP file nor a CAP alert inside.
+    NoAlertInEntry,
 }
 
 impl CapError {
@@ -51,6 +55,8 @@ impl CapError {
             Self::UnsupportedVersion { .. } => "cap-unsupported-version",
             Self::MissingElement { .. } => "cap-missing-element",
             Self::InvalidValue { .. } => "cap-invalid-value",
+            Self::NotFeed { .. } => "cap-not-feed",
+            Self::NoAlertInEntry => "cap-entry-without-alert",
         }
     }
 
@@ -81,7 +87,7 @@ impl CapError {
                 format!("Plik nie jest poprawnym dokumentem XML ({detail}).")
             }
             Self::NotCapAlert { root } => format!(
-                "To nie jest ostrzeżenie CAP: głównym elementem jest „{root}”, a nie „alert” (np. kanał Atom trzeba najpierw rozpakować na pojedyncze ostrzeżenia)."
+                "To nie jest ostrzeżenie CAP: głównym elementem jest „{root}”, a nie „alert” (kanał Atom lub RSS importuje się jako kanał)."
             ),
             Self::UnsupportedVersion { namespace } => format!(
                 "Nieobsługiwana wersja CAP (przestrzeń nazw „{namespace}”). Przyjmujemy CAP 1.1 i 1.2."
@@ -92,6 +98,10 @@ impl CapError {
             Self::InvalidValue { element, value } => format!(
                 "Element „{element}” ma niedozwoloną wartość „{value}”."
             ),
+            Self::NotFeed { root } => format!(
+                "To nie jest kanał Atom ani RSS 2.0: głównym elementem jest „{root}”."
+            ),
+            Self::NoAlertInEntry => "Wpis kanału nie ma ani odnośnika do pliku CAP, ani ostrzeżenia CAP w treści.".into(),
         }
     }
 
@@ -120,7 +130,7 @@ impl CapError {
             ),
             Self::Malformed { detail } => format!("The file is not well-formed XML ({detail})."),
             Self::NotCapAlert { root } => format!(
-                "This is not a CAP alert: the root element is \"{root}\", not \"alert\" (an Atom feed must first be split into its alerts)."
+                "This is not a CAP alert: the root element is \"{root}\", not \"alert\" (an Atom or RSS feed is imported as a feed)."
             ),
             Self::UnsupportedVersion { namespace } => format!(
                 "Unsupported CAP version (namespace \"{namespace}\"). CAP 1.1 and 1.2 are accepted."
@@ -130,6 +140,12 @@ impl CapError {
             }
             Self::InvalidValue { element, value } => {
                 format!("The element \"{element}\" has a value CAP does not allow: \"{value}\".")
+            }
+            Self::NotFeed { root } => format!(
+                "This is not an Atom or RSS 2.0 feed: the root element is \"{root}\"."
+            ),
+            Self::NoAlertInEntry => {
+                "The feed entry has neither a link to a CAP file nor a CAP alert inside.".into()
             }
         }
     }

@@ -9,12 +9,14 @@
 //! * [`read_cap`]: CAP 1.1 or 1.2 from outside, under limits, refusing DTDs and entities
 //!   ([`reader`] explains every guard and which check refuses which known-bad file).
 //! * [`write_atom`]: the public feed (RFC 4287) linking each alert's page and CAP XML.
+//! * [`read_feed`]: another service's Atom or RSS index of CAP alerts, as guarded as `read_cap`.
 //!
 //! XML is written by hand (a few dozen elements with fixed order; escaping in `xml.rs`) and
 //! read with quick-xml, which never expands a DTD and has no network code.
 
 mod atom;
 mod error;
+pub mod feed;
 pub mod reader;
 mod writer;
 mod xml;
@@ -24,5 +26,6 @@ mod tests;
 
 pub use atom::{AtomEntry, AtomFeed, write_atom};
 pub use error::CapError;
+pub use feed::{CapFeed, EntryContent, FeedEntry, FeedKind, read_feed};
 pub use reader::{CAP_1_0_NAMESPACE, CAP_1_1_NAMESPACE, ReadLimits, read_cap, read_cap_with};
 pub use writer::{CAP_1_2_NAMESPACE, write_cap};

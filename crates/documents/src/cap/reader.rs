@@ -44,10 +44,10 @@
 
 use std::borrow::Cow;
 
-use quick_xml::NsReader;
 use quick_xml::escape::resolve_predefined_entity;
 use quick_xml::events::Event;
 use quick_xml::name::ResolveResult;
+use quick_xml::{NsReader, XmlVersion};
 use ratusz_core::alerts::{
     Alert, Area, Category, Certainty, Circle, Info, MsgType, NamedValue, Polygon, Reference,
     Resource, ResponseType, Scope, Severity, Status, Urgency, parse_cap_time,
@@ -101,7 +101,7 @@ pub fn read_cap_with(bytes: &[u8], limits: &ReadLimits) -> Result<Alert, CapErro
 }
 
 /// The document as text: UTF-8 as it is, ISO-8859-1 transcoded, anything else refused.
-fn decode(bytes: &[u8]) -> Result<Cow<'_, str>, CapError> {
+pub(super) fn decode(bytes: &[u8]) -> Result<Cow<'_, str>, CapError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if bytes.starts_with(b"\xFE\xFF") || bytes.starts_with(b"\xFF\xFE") {
         return Err(CapError::UnsupportedEncoding {
@@ -145,13 +145,15 @@ fn declared_encoding(bytes: &[u8]) -> Option<String> {
     Some(String::from_utf8_lossy(&value[..close]).into_owned())
 }
 
-/// One element: its namespace, local name, text and child elements.
+/// One element: its namespace, local name, attributes (local name and value; namespace
+/// declarations left out), text and child elements.
 #[derive(Debug, Default)]
-struct Node {
-    ns: Option<String>,
-    name: String,
-    text: String,
-    children: Vec<Node>,
+pub(super) struct Node {
+    pub(super) ns: Option<String>,
+    pub(super) name: String,
+    pub(super) attrs: Vec<(String, String)>,
+    pub(super) text: String,
+    pub(super) children: Vec<Node>,
 }
 
 impl Node {
@@ -170,13 +172,23 @@ impl Node {
     }
 }
 
-fn malformed(e: impl std::fmt::Display) -> CapError {
+impl Node {
+    /// The value of the attribute with this local name.
+    pub(super) fn attr(&self, name: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+pub(super) fn malformed(e: impl std::fmt::Display) -> CapError {
     let mut detail = e.to_string();
     truncate(&mut detail, 200);
     CapError::Malformed { detail }
 }
 
-fn truncate(text: &mut String, max_chars: usize) {
+pub(super) fn truncate(text: &mut String, max_chars: usize) {
     if let Some((at, _)) = text.char_indices().nth(max_chars) {
         text.truncate(at);
         text.push('…');
@@ -184,7 +196,7 @@ fn truncate(text: &mut String, max_chars: usize) {
 }
 
 /// The element tree, within the limits; DTDs and undeclared entities refused.
-fn parse_tree(text: &str, limits: &ReadLimits) -> Result<Node, CapError> {
+pub(super) fn parse_tree(text: &str, limits: &ReadLimits) -> Result<Node, CapError> {
     let mut reader = NsReader::from_str(text);
     let mut stack: Vec<Node> = Vec::new();
     let mut root: Option<Node> = None;
@@ -208,7 +220,20 @@ fn parse_tree(text: &str, limits: &ReadLimits) -> Result<Node, CapError> {
                         limit: limits.max_depth,
                     });
                 }
-                let node = Node::new(&ns, e.local_name().as_ref());
+                let mut node = Node::new(&ns, e.local_name().as_ref());
+                for a in e.attributes() {
+                    let a = a.map_err(malformed)?;
+                    if a.key.as_namespace_binding().is_some() {
+                        continue;
+                    }
+                    // Only XML's five entities and character references: anything else is
+                    // an error here too, never a lookup.
+                    let value = a
+                        .normalized_value(XmlVersion::Implicit1_0)
+                        .map_err(malformed)?;
+                    let name = String::from_utf8_lossy(a.key.local_name().as_ref()).into_owned();
+                    node.attrs.push((name, value.into_owned()));
+                }
                 if matches!(event, Event::Start(_)) {
                     stack.push(node);
                 } else {
@@ -402,7 +427,7 @@ fn invalid(element: &str, value: &str) -> CapError {
     }
 }
 
-fn interpret(root: &Node) -> Result<Alert, CapError> {
+pub(super) fn interpret(root: &Node) -> Result<Alert, CapError> {
     if root.name != "alert" {
         return Err(CapError::NotCapAlert {
             root: root.name.clone(),
@@ -431,8 +456,8 @@ fn interpret(root: &Node) -> Result<Alert, CapError> {
             .ok_or_else(|| invalid("references", node.text.trim()))?,
     };
     let mut alert = Alert {
-        identifier: cap.required_nonempty(root, "identifier", "")?,
-        sender: cap.required_nonempty(root, "sender", "")?,
+        identifier: token(cap.required_nonempty(root, "identifier", "")?, "identifier")?,
+        sender: token(cap.required_nonempty(root, "sender", "")?, "sender")?,
         sent,
         status: cap.enumerated(root, "status", "", Status::parse)?,
         msg_type: cap.enumerated(root, "msgType", "", MsgType::parse)?,
@@ -456,6 +481,19 @@ fn interpret(root: &Node) -> Result<Alert, CapError> {
             .push(read_info(&cap, node, &format!("info[{i}]"))?);
     }
     Ok(alert)
+}
+
+/// `identifier` and `sender` may hold no spaces, commas or `<` and `&` (CAP 1.2, 3.2.1):
+/// references list them separated by commas and spaces, so such a value could not be
+/// referred to.
+fn token(value: String, element: &str) -> Result<String, CapError> {
+    if value
+        .chars()
+        .any(|c| c.is_whitespace() || matches!(c, ',' | '<' | '&'))
+    {
+        return Err(invalid(element, &value));
+    }
+    Ok(value)
 }
 
 fn certainty(text: &str) -> Option<Certainty> {

@@ -16,6 +16,22 @@ pub(crate) const MANAGER: &str = "kierownik.gk@przykladowo.gov.pl";
 pub(crate) const POLYGON: &str =
     "50.0630,19.9390 50.0660,19.9390 50.0660,19.9430 50.0630,19.9430 50.0630,19.9390";
 
+/// A severe storm warning's fields (the storm template's), without its time and area.
+pub(crate) const STORM: &[(&str, &str)] = &[
+    ("template", "storm"),
+    ("msg_type", "alert"),
+    ("category", "Met"),
+    ("event", "Burza z gradem"),
+    ("urgency", "Expected"),
+    ("severity", "Severe"),
+    ("certainty", "Likely"),
+    ("headline", "Ostrzeżenie przed burzą z gradem"),
+    (
+        "instruction",
+        "Zostań w domu, zabezpiecz przedmioty na balkonie.",
+    ),
+];
+
 /// `YYYY-MM-DDTHH:MM` in Polish local time, `hours` from now.
 pub(crate) fn local(hours: i64) -> String {
     ratusz_core::clock::warsaw_datetime_local(
@@ -106,7 +122,8 @@ both_engines!(
     |engine| {
         let s = TestServer::start(engine);
         // Jan at ul. Polna 5 (inside), Anna in Wola Przykładowska (outside), Ewa at Polna 5
-        // but only for events.
+        // but only for events, Piotr for the whole of Przykładowo (which the area reaches).
+        subscribe(&s, "piotr.alert@example.pl", &[("locality", "Przykładowo")]);
         subscribe(
             &s,
             "jan.alert@example.pl",
@@ -136,20 +153,7 @@ both_engines!(
         // Bad input: clear errors, nothing saved.
         let desk = s.staff(REGISTRAR);
         let (onset, expires) = (local(0), local(6));
-        let base: Vec<(&str, &str)> = vec![
-            ("template", "storm"),
-            ("msg_type", "alert"),
-            ("category", "Met"),
-            ("event", "Burza z gradem"),
-            ("urgency", "Expected"),
-            ("severity", "Severe"),
-            ("certainty", "Likely"),
-            ("headline", "Ostrzeżenie przed burzą z gradem"),
-            (
-                "instruction",
-                "Zostań w domu, zabezpiecz przedmioty na balkonie.",
-            ),
-        ];
+        let base: Vec<(&str, &str)> = STORM.to_vec();
         let mut bad = base.clone();
         bad.extend([
             ("onset", expires.as_str()),
@@ -223,6 +227,10 @@ both_engines!(
             mail.body_text
         );
         assert!(
+            mail_to(&s, "piotr.alert@example.pl", "Ostrzeżenie").is_some(),
+            "the area reaches his locality"
+        );
+        assert!(
             mail_to(&s, "anna.alert@example.pl", "Ostrzeżenie").is_none(),
             "outside the area"
         );
@@ -269,9 +277,9 @@ both_engines!(
             atom.body
         );
 
-        // The dashboard counts one recipient.
+        // The dashboard counts the two recipients (Jan and Piotr).
         let page = manager.get(&format!("/panel/alerts/{id}"));
-        assert!(page.body.contains("Adresaci</th><td>1<"), "{}", page.body);
+        assert!(page.body.contains("Adresaci</th><td>2<"), "{}", page.body);
 
         // An exercise reaches staff only.
         let mut drill = good.clone();
@@ -397,7 +405,7 @@ both_engines!(
 
 /// The reference CAP files (`../shared/ref/cap/examples` beside the repository): required in
 /// CI; elsewhere a test without them says so and stops.
-fn references() -> Option<std::path::PathBuf> {
+pub(crate) fn references() -> Option<std::path::PathBuf> {
     let dir =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/ref/cap/examples");
     if dir.is_dir() {
@@ -412,7 +420,7 @@ fn references() -> Option<std::path::PathBuf> {
 }
 
 /// A reference CAP file.
-fn reference(dir: &std::path::Path, path: &str) -> Vec<u8> {
+pub(crate) fn reference(dir: &std::path::Path, path: &str) -> Vec<u8> {
     let p = dir.join(path);
     std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
@@ -480,5 +488,60 @@ both_engines!(
             "{}",
             list.body
         );
+    }
+);
+
+both_engines!(
+    strangers_cannot_make_the_office_send_without_limit_to_one_address,
+    |engine| {
+        let s = TestServer::start(engine);
+        let c = s.client();
+        let form = |fields: &[(&str, &str)]| {
+            c.submit(
+                "/ostrzezenia/subskrypcja",
+                "/ostrzezenia/subskrypcja",
+                fields,
+            )
+        };
+        let limit = ratusz_app::alerts::SENDS_PER_HOUR as usize;
+        for _ in 0..limit {
+            let r = form(&[("email", "ofiara@example.pl"), ("locality", "Przykładowo")]);
+            assert_eq!(r.status, 200, "{}", r.body);
+        }
+        let r = form(&[("email", "ofiara@example.pl"), ("locality", "Przykładowo")]);
+        assert_eq!(r.status, 422, "{}", r.body);
+        assert!(
+            r.body
+                .contains("wysłaliśmy w ostatniej godzinie już kilka wiadomości"),
+            "{}",
+            r.body
+        );
+        let mails = s
+            .app
+            .outbox(&s.demo_tenant, 500)
+            .expect("outbox")
+            .into_iter()
+            .filter(|m| m.to_addr == "ofiara@example.pl")
+            .count();
+        assert_eq!(mails, limit);
+        // Each SMS costs the office money: the same limit per number.
+        for _ in 0..limit {
+            let r = form(&[("phone", "600 555 444"), ("locality", "Przykładowo")]);
+            assert_eq!(r.status, 303, "{}", r.body);
+        }
+        let r = form(&[("phone", "600 555 444"), ("locality", "Przykładowo")]);
+        assert_eq!(r.status, 422, "{}", r.body);
+        assert!(r.body.contains("już kilka SMS-ów"), "{}", r.body);
+        let sms = s
+            .app
+            .sms_outbox(&s.demo_tenant, 500)
+            .expect("sms")
+            .into_iter()
+            .filter(|m| m.to_number == "48600555444")
+            .count();
+        assert_eq!(sms, limit);
+        // Another address is not affected.
+        let r = form(&[("email", "inna@example.pl"), ("locality", "Przykładowo")]);
+        assert_eq!(r.status, 200, "{}", r.body);
     }
 );

@@ -6,7 +6,7 @@
 //! the link unsubscribes. The gateway's faults: invalid numbers fail at once, HTTP 500 and a
 //! hang are retried, and an answer lost after the gateway accepted never sends twice.
 
-use crate::alerts::{MANAGER, POLYGON, REGISTRAR, alert_id, compose, local, publish};
+use crate::alerts::{MANAGER, POLYGON, REGISTRAR, STORM, alert_id, compose, local, publish};
 use crate::both_engines;
 use crate::support::*;
 use ratusz_testkit::sms::{Fault, Gateway};
@@ -134,23 +134,12 @@ both_engines!(
         let desk = s.staff(REGISTRAR);
         let manager = s.staff(MANAGER);
         let (onset, expires) = (local(0), local(6));
-        let fields: Vec<(&str, &str)> = vec![
-            ("template", "storm"),
-            ("msg_type", "alert"),
-            ("category", "Met"),
-            ("event", "Burza z gradem"),
-            ("urgency", "Expected"),
-            ("severity", "Severe"),
-            ("certainty", "Likely"),
-            ("headline", "Ostrzeżenie przed burzą z gradem"),
-            (
-                "instruction",
-                "Zostań w domu, zabezpiecz przedmioty na balkonie.",
-            ),
+        let mut fields: Vec<(&str, &str)> = STORM.to_vec();
+        fields.extend([
             ("onset", onset.as_str()),
             ("expires", expires.as_str()),
             ("polygon", POLYGON),
-        ];
+        ]);
         let id = alert_id(&compose(&desk, &fields));
         // Staff see the SMS as phones will show it, link included.
         let draft = desk.get(&format!("/panel/alerts/{id}"));

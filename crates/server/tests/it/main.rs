@@ -7,6 +7,8 @@ mod smoke;
 
 mod alerts;
 mod alerts_duty;
+mod alerts_feeds;
+mod alerts_push;
 mod alerts_sms;
 mod antivirus;
 mod audit_chain;

@@ -180,6 +180,8 @@ struct SubscribePage {
     topics: Vec<(&'static str, String)>,
     form: SubscribeForm,
     done: Option<&'static str>,
+    /// The VAPID public key browsers subscribe with; `None` when push is off.
+    vapid_key: Option<String>,
 }
 
 impl SubscribePage {
@@ -197,6 +199,10 @@ pub struct SubscribeForm {
     pub locality: String,
     pub street: String,
     pub number: String,
+    /// Filled in by the page's script when the resident turns on browser notifications.
+    pub push_endpoint: String,
+    pub push_p256dh: String,
+    pub push_auth: String,
 }
 
 fn topic_list(ctx: &Ctx) -> Vec<(&'static str, String)> {
@@ -229,6 +235,7 @@ pub async fn subscribe_page(
         localities,
         form: SubscribeForm::default(),
         done: None,
+        vapid_key: state.app.push_public_key(&ctx.tenant.tenant_id),
     })
 }
 
@@ -263,6 +270,9 @@ pub async fn subscribe_post(
         locality: first(&pairs, "locality"),
         street: first(&pairs, "street"),
         number: first(&pairs, "number"),
+        push_endpoint: first(&pairs, "push_endpoint"),
+        push_p256dh: first(&pairs, "push_p256dh"),
+        push_auth: first(&pairs, "push_auth"),
     };
     ctx.check_csrf(&form.csrf)?;
     let tid = ctx.tenant.tenant_id.clone();
@@ -273,6 +283,9 @@ pub async fn subscribe_post(
         locality: form.locality.clone(),
         street: form.street.clone(),
         number: form.number.clone(),
+        push_endpoint: form.push_endpoint.clone(),
+        push_p256dh: form.push_p256dh.clone(),
+        push_auth: form.push_auth.clone(),
     };
     let result = state
         .app
@@ -293,6 +306,17 @@ pub async fn subscribe_post(
                 let also = if o.email.is_some() { "&email=1" } else { "" };
                 return Ok(
                     Redirect::to(&format!("/ostrzezenia/subskrypcja/{token}?kod=1{also}"))
+                        .into_response(),
+                );
+            }
+            // A browser's notifications are on at once: its settings page says so.
+            if let Some(token) = &o.push {
+                let also = match &o.email {
+                    Some(Subscribed::ConfirmationSent { .. }) => "&email=1",
+                    _ => "",
+                };
+                return Ok(
+                    Redirect::to(&format!("/ostrzezenia/subskrypcja/{token}?push=1{also}"))
                         .into_response(),
                 );
             }
@@ -321,6 +345,7 @@ pub async fn subscribe_post(
                 form
             },
             done,
+            vapid_key: state.app.push_public_key(&ctx.tenant.tenant_id),
         },
         status,
     )
@@ -364,10 +389,12 @@ fn subscription_page_with(
         .filter_map(|t| Topic::parse(t.trim()))
         .map(|t| if en { t.label_en() } else { t.label_pl() }.to_owned())
         .collect();
-    let shown_address = if s.channel == "sms" {
-        phone::masked(&s.address)
-    } else {
-        s.address.clone()
+    let shown_address = match s.channel.as_str() {
+        "sms" => phone::masked(&s.address),
+        // The push service's URL means nothing to a resident (and is the subscription's
+        // secret): the page names the browser instead.
+        "push" => ctx.tr().t("alerts-push-this-browser"),
+        _ => s.address.clone(),
     };
     render_status(
         &SubscriptionPage {
@@ -389,6 +416,8 @@ pub struct SubscriptionQuery {
     /// Set after the form sent a code by SMS (`kod=1`), and an e-mail link too (`email=1`).
     kod: String,
     email: String,
+    /// Set after the form turned on this browser's notifications (`push=1`).
+    push: String,
 }
 
 /// The page a confirmation, settings or unsubscribe link opens.
@@ -408,9 +437,11 @@ pub async fn subscription(
     let Some(s) = found else {
         return Err(ctx.fail(AppError::NotFound));
     };
-    let done = match (q.kod.as_str(), q.email.as_str()) {
-        ("1", "1") => Some("code-and-email"),
-        ("1", _) => Some("code-sent"),
+    let done = match (q.kod.as_str(), q.email.as_str(), q.push.as_str()) {
+        ("1", "1", _) => Some("code-and-email"),
+        ("1", _, _) => Some("code-sent"),
+        (_, "1", "1") => Some("push-and-email"),
+        (_, _, "1") => Some("push-on"),
         _ => None,
     };
     subscription_page(&ctx, s, token, done)

@@ -5,7 +5,7 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use ratusz_app::AppError;
 use ratusz_app::alerts::AlertInput;
 use ratusz_app::alerts::compose::{AWAITING, DRAFT, PUBLISHED, REJECTED};
@@ -153,6 +153,24 @@ async fn form_page(
         },
         status,
     )
+}
+
+/// The address points for the form's map (JSON `{"points": [[lat, lon], …]}`).
+pub async fn map_points(State(state): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
+    let p = match gate(&ctx, Permission::ComposeAlerts)? {
+        Ok(p) => p,
+        Err(r) => return Ok(r),
+    };
+    let points = state
+        .app
+        .blocking(move |a| a.alert_map_points(&p))
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    let rounded: Vec<[f64; 2]> = points
+        .into_iter()
+        .map(|(lat, lon)| [(lat * 1e6).round() / 1e6, (lon * 1e6).round() / 1e6])
+        .collect();
+    Ok(axum::Json(serde_json::json!({ "points": rounded })).into_response())
 }
 
 pub async fn new_page(

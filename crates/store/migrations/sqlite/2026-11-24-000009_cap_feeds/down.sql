@@ -1,0 +1,2 @@
+DROP TABLE cap_feed_entries;
+DROP TABLE cap_feeds;
