@@ -43,6 +43,7 @@ export const staffPages = [
   { path: '/panel/admin/users', label: 'panel: konta pracowników' },
   { path: '/panel/admin/tokens', label: 'panel: tokeny API' },
   { path: '/panel/admin/outbox', label: 'panel: poczta wychodząca' },
+  { path: '/panel/admin/alert-feeds', label: 'panel: kanały ostrzeżeń innych służb' },
   { path: '/panel/admin/audit', label: 'panel: dziennik zdarzeń' },
   { path: '/panel/admin/audit?verify=1', label: 'panel: sprawdzenie dziennika' },
   { path: '/panel/admin/audit?before=5', label: 'panel: starsze zdarzenia' },

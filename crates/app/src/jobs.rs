@@ -199,6 +199,7 @@ impl App {
             let mut last_folder: Option<std::time::Instant> = None;
             let mut last_mail: Option<std::time::Instant> = None;
             let mut last_feeds: Option<std::time::Instant> = None;
+            let feeds_running = Arc::new(AtomicBool::new(false));
             while !stop.load(Ordering::Relaxed) {
                 // The portal robot's periodic work (deemed deliveries, term reminders); safe to
                 // run on several workers at once, its changes are conditional and its notices
@@ -235,12 +236,20 @@ impl App {
                         tracing::error!("mailbox: {e}");
                     }
                 }
-                // Other services' CAP feeds, each at its own interval (one worker per feed).
-                if last_feeds.is_none_or(|t| t.elapsed() >= FEEDS_EVERY) {
+                // Other services' CAP feeds, each at its own interval (one worker per feed),
+                // on a thread of their own: a slow foreign site must not hold up the queue
+                // (an alert's fan-out runs here).
+                if last_feeds.is_none_or(|t| t.elapsed() >= FEEDS_EVERY)
+                    && !feeds_running.swap(true, Ordering::AcqRel)
+                {
                     last_feeds = Some(std::time::Instant::now());
-                    if let Err(e) = app.read_due_cap_feeds() {
-                        tracing::error!("CAP feeds: {e}");
-                    }
+                    let (app, running) = (app.clone(), feeds_running.clone());
+                    std::thread::spawn(move || {
+                        if let Err(e) = app.read_due_cap_feeds() {
+                            tracing::error!("CAP feeds: {e}");
+                        }
+                        running.store(false, Ordering::Release);
+                    });
                 }
                 match app.run_one_job(&name) {
                     Ok(Step::Idle) => std::thread::sleep(Duration::from_millis(500)),

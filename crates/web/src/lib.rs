@@ -334,6 +334,14 @@ pub fn router(app: App, cfg: WebConfig) -> Router {
         )
         .route("/panel/archive/{id}/{file}", get(cases::archive_file))
         .route("/panel/admin/outbox", get(mail::outbox_page))
+        .route(
+            "/panel/admin/alert-feeds",
+            get(alerts::feeds::list).post(alerts::feeds::add),
+        )
+        .route(
+            "/panel/admin/alert-feeds/{id}/{action}",
+            post(alerts::feeds::action),
+        )
         .route("/panel/admin/audit", get(audit::audit_page))
         .method_not_allowed_fallback(pages::method_not_allowed)
         .layer(middleware::from_fn_with_state(

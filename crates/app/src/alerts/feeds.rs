@@ -11,7 +11,9 @@
 //!   most three) — otherwise a feed could make the office's server fetch from its internal
 //!   network;
 //! * at most [`MAX_FETCHES`] CAP files are fetched per reading, each within
-//!   [`FETCH_TIMEOUT`]; the rest wait for the next reading (the report says how many).
+//!   [`FETCH_TIMEOUT`], all within [`READING_BUDGET`]; the rest wait for the next reading (the
+//!   report says how many). The worker reads feeds on a thread of its own, so a slow site never
+//!   holds up the job queue.
 //!
 //! Entries dealt with (published, already known, refused) are remembered per feed, so old
 //! entries are not fetched again; an entry that failed for a passing reason (timeout, HTTP
@@ -34,6 +36,8 @@ use crate::{App, AppError};
 pub const MAX_FETCHES: usize = 50;
 /// The time one download (the feed or a CAP file) may take.
 pub const FETCH_TIMEOUT: Duration = Duration::from_secs(20);
+/// The time one reading may spend fetching CAP files; what is left waits for the next one.
+pub const READING_BUDGET: Duration = Duration::from_secs(120);
 /// Minutes between readings of a feed: the default and the bounds staff may choose within.
 pub const EVERY_MINUTES_DEFAULT: i64 = 5;
 pub const EVERY_MINUTES_MIN: i64 = 1;
@@ -494,6 +498,7 @@ impl App {
             ..FeedReport::default()
         };
         let mut fetches = 0usize;
+        let started = std::time::Instant::now();
         for entry in parsed.entries {
             let key = entry.key().map(str::to_owned);
             if key.as_ref().is_some_and(|k| known.contains(k)) {
@@ -519,7 +524,9 @@ impl App {
                         message_pl: pl,
                         message_en: en,
                     }),
-                    Ok(_) if fetches >= MAX_FETCHES => Outcome::Later,
+                    Ok(_) if fetches >= MAX_FETCHES || started.elapsed() > READING_BUDGET => {
+                        Outcome::Later
+                    }
                     Ok(url) => {
                         fetches += 1;
                         let limit = ReadLimits::default().max_bytes;

@@ -299,3 +299,112 @@ both_engines!(
         assert!(imported(&s).is_empty());
     }
 );
+
+both_engines!(
+    the_administrator_manages_feeds_on_a_page_and_others_cannot,
+    |engine| {
+        let Some(dir) = references() else { return };
+        let s = TestServer::start(engine);
+        let site = Site::start().expect("site");
+        site.put(
+            "/cap/thunder.xml",
+            CAP,
+            reference(&dir, "oasis_spec_appendixA/v1dot2_appendix_adot2.xml"),
+        );
+        site.put(
+            "/feed.atom",
+            ATOM,
+            atom(&[
+                entry("e-thunder", Some("/cap/thunder.xml"), ""),
+                entry("e-empty", None, ""),
+            ]),
+        );
+        let page = "/panel/admin/alert-feeds";
+        let admin = s.staff("admin@przykladowo.gov.pl");
+        let r = admin.get(page);
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert!(
+            r.body.contains("Nie ma jeszcze żadnego kanału"),
+            "{}",
+            r.body
+        );
+
+        // A bad address: 422, the field named with the fix, what was typed kept.
+        let r = admin.submit(
+            page,
+            page,
+            &[
+                ("name", "IMGW"),
+                ("url", "imgw.pl/cap"),
+                ("every_minutes", "5"),
+            ],
+        );
+        assert_eq!(r.status, 422, "{}", r.body);
+        assert!(r.body.contains("href=\"#url\""), "{}", r.body);
+        assert!(r.body.contains("Podaj pełny adres kanału"), "{}", r.body);
+        assert!(r.body.contains("value=\"imgw.pl/cap\""), "{}", r.body);
+        let r = admin.submit(
+            page,
+            page,
+            &[
+                ("name", "IMGW"),
+                ("url", "https://imgw.example/cap"),
+                ("every_minutes", "co chwilę"),
+            ],
+        );
+        assert_eq!(r.status, 422);
+        assert!(r.body.contains("href=\"#every_minutes\""), "{}", r.body);
+
+        let url = format!("{}/feed.atom", site.base_url);
+        let r = admin.submit(
+            page,
+            page,
+            &[
+                ("name", "Serwis testowy"),
+                ("url", &url),
+                ("every_minutes", "5"),
+            ],
+        );
+        assert_eq!(r.status, 303, "{}", r.body);
+        let feed = s.app.cap_feeds(&s.demo_tenant).unwrap().remove(0);
+        let r = admin.get(&format!("{page}?done=added"));
+        assert!(
+            r.body.contains("Kanał dodany") && r.body.contains(&url),
+            "{}",
+            r.body
+        );
+
+        // Read now: the report names what was published and the refused entry with its reason.
+        let read = format!("{page}/{}/read", feed.id);
+        let r = admin.submit(page, &read, &[]);
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert!(
+            r.body.contains("Opublikowano nowych ostrzeżeń: 1"),
+            "{}",
+            r.body
+        );
+        assert!(r.body.contains("e-empty"), "{}", r.body);
+        assert!(
+            r.body.contains("nie ma ani odnośnika do pliku CAP"),
+            "{}",
+            r.body
+        );
+
+        // Staff who write alerts are not administrators: no page, no reading, no removing.
+        let clerk = s.staff("kierownik.gk@przykladowo.gov.pl");
+        assert_eq!(clerk.get(page).status, 403);
+        let csrf = clerk.get("/panel").csrf();
+        let r = clerk.post_form(&format!("{page}/{}/remove", feed.id), &[("csrf", &csrf)]);
+        assert_eq!(r.status, 403);
+        // An id that is not this municipality's feed is not found.
+        let r = admin.submit(page, &format!("{page}/nie-ma-takiego/remove"), &[]);
+        assert_eq!(r.status, 404);
+
+        let r = admin.submit(page, &format!("{page}/{}/remove", feed.id), &[]);
+        assert_eq!(r.status, 303);
+        assert!(s.app.cap_feeds(&s.demo_tenant).unwrap().is_empty());
+        // English page.
+        admin.get("/lang/en?back=/");
+        assert!(admin.get(page).body.contains("Minutes between readings"));
+    }
+);

@@ -3,6 +3,7 @@
 //! residents' subscriptions (form, confirmation, settings, one-click unsubscribe). The staff's
 //! side is in [`panel`].
 
+pub mod feeds;
 pub mod panel;
 
 use askama::Template;
