@@ -127,6 +127,8 @@ pub struct App {
     pub(crate) vapid_cache:
         Arc<std::sync::Mutex<std::collections::HashMap<String, push::VapidKey>>>,
     pub(crate) definitions: Arc<eservices::DefinitionCache>,
+    /// Visits of alert pages from their messages, counted before they are written.
+    pub(crate) alert_opens: Arc<alerts::opens::OpenCounter>,
     pub(crate) intake_models: Arc<intake::model::ModelCache>,
     blobs: Arc<std::sync::OnceLock<Result<ratusz_store::blobs::Blobs, String>>>,
     fonts: Arc<std::sync::OnceLock<Result<ratusz_documents::Fonts, String>>>,
@@ -147,6 +149,7 @@ impl App {
             push_pacer: Arc::default(),
             vapid_cache: Arc::default(),
             definitions: Arc::default(),
+            alert_opens: Arc::default(),
             intake_models: Arc::default(),
             blobs: Arc::default(),
             fonts: Arc::default(),

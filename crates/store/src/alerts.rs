@@ -535,3 +535,61 @@ pub fn count_deliveries(conn: &mut Db, tenant_id: &str, alert_id: &str) -> Resul
         .count()
         .get_result(conn)?)
 }
+
+/// Adds counted openings of alert pages: `(alert_id, channel, minute, opens)` of one tenant,
+/// `minute` being the timestamp of the minute's start.
+pub fn add_opens(
+    conn: &mut Db,
+    tenant_id: &str,
+    counts: &[(String, String, i64, i64)],
+) -> Result<()> {
+    use crate::schema::alert_opens::dsl as o;
+    for (alert_id, channel, minute, n) in counts {
+        let row = (
+            o::tenant_id.eq(tenant_id),
+            o::alert_id.eq(alert_id),
+            o::channel.eq(channel),
+            o::minute.eq(minute),
+            o::opens.eq(n),
+        );
+        let key = (o::tenant_id, o::alert_id, o::channel, o::minute);
+        // Upserts need the concrete backend.
+        match conn {
+            Db::Pg(c) => diesel::insert_into(o::alert_opens)
+                .values(row)
+                .on_conflict(key)
+                .do_update()
+                .set(o::opens.eq(o::opens + n))
+                .execute(c)?,
+            Db::Sqlite(c) => diesel::insert_into(o::alert_opens)
+                .values(row)
+                .on_conflict(key)
+                .do_update()
+                .set(o::opens.eq(o::opens + n))
+                .execute(c)?,
+        };
+    }
+    Ok(())
+}
+
+/// Openings of an alert's page from its messages, per channel.
+pub fn opens_by_channel(
+    conn: &mut Db,
+    tenant_id: &str,
+    alert_id: &str,
+) -> Result<Vec<(String, i64)>> {
+    use crate::schema::alert_opens::dsl as o;
+    let rows: Vec<(String, i64)> = o::alert_opens
+        .filter(o::tenant_id.eq(tenant_id))
+        .filter(o::alert_id.eq(alert_id))
+        .select((o::channel, o::opens))
+        .load(conn)?;
+    let mut out: Vec<(String, i64)> = Vec::new();
+    for (channel, n) in rows {
+        match out.iter_mut().find(|(c, _)| *c == channel) {
+            Some((_, total)) => *total += n,
+            None => out.push((channel, n)),
+        }
+    }
+    Ok(out)
+}

@@ -821,6 +821,16 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    alert_opens (tenant_id, alert_id, channel, minute) {
+        tenant_id -> Text,
+        alert_id -> Text,
+        channel -> Text,
+        minute -> BigInt,
+        opens -> BigInt,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     tenants,
     tenant_hosts,
@@ -877,4 +887,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     tenant_keys,
     cap_feeds,
     cap_feed_entries,
+    alert_opens,
 );

@@ -58,6 +58,9 @@ pub struct ChannelStats {
     pub sent: i64,
     pub failed: i64,
     pub seconds_to_95: Option<f64>,
+    /// Visits of the alert's page from this channel's messages (see [`super::opens`]);
+    /// `None` for a channel whose messages carry no link to the page (SMS).
+    pub opened: Option<i64>,
 }
 
 /// Seconds from `approved` to the send time by which `share` of `targeted` were sent.
@@ -171,7 +174,8 @@ pub(crate) fn email_text(
             body.push_str(&format!("Do: {}\n", warsaw(e)));
         }
     }
-    body.push_str(&format!("\nSzczegóły: {base}/ostrzezenia/{}\n", row.id));
+    // `z=e`: the page counts visits from e-mails (see `opens`), nothing per person.
+    body.push_str(&format!("\nSzczegóły: {base}/ostrzezenia/{}?z=e\n", row.id));
     if let Some(t) = token {
         body.push_str(&format!(
             "\nNie chcesz dostawać ostrzeżeń? Wypisz się jednym kliknięciem: {base}/ostrzezenia/wypisz/{t}\nZmień ustawienia: {base}/ostrzezenia/subskrypcja/{t}\n"
@@ -220,7 +224,7 @@ pub(crate) fn push_payload(alert: &Alert, row: &AlertRow, base: &str, token: &st
     serde_json::json!({
         "title": format!("{}{headline}", kind_prefix(alert)),
         "body": shorten(&text, PUSH_BODY_CHARS),
-        "url": format!("{base}/ostrzezenia/{}", row.id),
+        "url": format!("{base}/ostrzezenia/{}?z=p", row.id),
         "settings": format!("{base}/ostrzezenia/subskrypcja/{token}"),
         "unsubscribe": format!("{base}/ostrzezenia/wypisz/{token}"),
         "tag": row.identifier,
@@ -556,8 +560,14 @@ impl App {
     /// The dashboard's figures for an alert.
     pub fn alert_stats(&self, p: &Principal, id: &str) -> Result<AlertStats, AppError> {
         let row = self.alert(p, id)?;
+        // This node's counted visits first, so the figure is current (other nodes write theirs
+        // within seconds).
+        if let Err(e) = self.flush_alert_opens() {
+            tracing::warn!("alert opens: {e}");
+        }
         self.store.read(|c| {
             let targeted = repo::count_deliveries(c, &p.tenant_id, &row.id)?;
+            let opens = repo::opens_by_channel(c, &p.tenant_id, &row.id)?;
             let mut stats = AlertStats {
                 targeted,
                 ..AlertStats::default()
@@ -592,6 +602,17 @@ impl App {
                     sent,
                     failed,
                     seconds_to_95: seconds_to(&times, row.approved_at, ch_targeted, 0.95),
+                    opened: super::opens::channel_of(match channel {
+                        "email" => "e",
+                        "push" => "p",
+                        _ => "",
+                    })
+                    .map(|_| {
+                        opens
+                            .iter()
+                            .find(|(c, _)| c == channel)
+                            .map_or(0, |(_, n)| *n)
+                    }),
                 });
                 all_times.extend_from_slice(&times);
                 per_channel.push(times);

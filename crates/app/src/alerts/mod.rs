@@ -14,6 +14,7 @@ pub mod deliver;
 pub mod escalate;
 pub mod feeds;
 pub mod import;
+pub mod opens;
 pub mod phone;
 
 use ratusz_core::alerts::Topic;

@@ -277,9 +277,26 @@ both_engines!(
             atom.body
         );
 
-        // The dashboard counts the two recipients (Jan and Piotr).
+        // Jan opens the alert from his e-mail's link: counted as opened from e-mail.
+        let base = s.app.settings.public_url.trim_end_matches('/').to_owned();
+        let details = mail
+            .body_text
+            .lines()
+            .find_map(|l| l.strip_prefix("Szczegóły: "))
+            .expect("the e-mail links the alert's page")
+            .to_owned();
+        assert_eq!(details, format!("{base}/ostrzezenia/{id}?z=e"));
+        let opened = public.get(details.trim_start_matches(&base));
+        assert_eq!(opened.status, 200);
+
+        // The dashboard counts the two recipients (Jan and Piotr) and the one opening.
         let page = manager.get(&format!("/panel/alerts/{id}"));
         assert!(page.body.contains("Adresaci</th><td>2<"), "{}", page.body);
+        assert!(
+            page.body.contains("<td class=\"opened\">1</td>"),
+            "{}",
+            page.body
+        );
 
         // An exercise reaches staff only.
         let mut drill = good.clone();

@@ -187,7 +187,7 @@ both_engines!(
             "Zostań w domu, zabezpiecz przedmioty na balkonie."
         );
         let base = &s.app.settings.public_url;
-        assert_eq!(payload["url"], format!("{base}/ostrzezenia/{id}"));
+        assert_eq!(payload["url"], format!("{base}/ostrzezenia/{id}?z=p"));
         let unsubscribe = payload["unsubscribe"].as_str().expect("the link");
         assert!(
             unsubscribe.starts_with(&format!("{base}/ostrzezenia/wypisz/")),
@@ -226,12 +226,25 @@ both_engines!(
         s.app.drain_jobs("test").expect("jobs");
         assert_eq!(service.received(&good.endpoint).len(), 1);
 
-        // The dashboard: three browsers targeted, one reached, two failed.
+        // The resident taps the notification twice: the page counts two visits from push
+        // (visits, not people: nothing in the link tells who). A made-up mark counts nothing.
+        let resident = s.client();
+        for mark in ["p", "p", "x"] {
+            let page = resident.get(&format!("/ostrzezenia/{id}?z={mark}"));
+            assert_eq!(page.status, 200);
+        }
+
+        // The dashboard: three browsers targeted, one reached, two failed, opened twice.
         let dash = manager.get(&format!("/panel/alerts/{id}"));
         assert!(
             dash.body.contains(
                 "<th scope=\"row\">powiadomienia w przeglądarce</th><td>3</td><td>1</td><td>2</td>"
             ),
+            "{}",
+            dash.body
+        );
+        assert!(
+            dash.body.contains("<td class=\"opened\">2</td></tr>"),
             "{}",
             dash.body
         );

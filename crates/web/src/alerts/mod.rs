@@ -18,7 +18,7 @@ use ratusz_core::alerts::{Alert, Topic};
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::ctx::{Ctx, FormData};
+use crate::ctx::{Ctx, FormData, PageQuery};
 use crate::errors::{FormErrors, PageError};
 use crate::pages::{PageCtx, render, render_status};
 
@@ -105,15 +105,30 @@ struct AlertPage {
     a: AlertView,
 }
 
+/// `z`: which kind of message the visitor came from (`e` e-mail, `p` notification), counted
+/// in aggregate for the dashboard's "opened".
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct FromQ {
+    z: String,
+}
+
 pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    PageQuery(q): PageQuery<FromQ>,
 ) -> Result<Response, PageError> {
     let tid = ctx.tenant.tenant_id.clone();
     let found = state
         .app
-        .blocking(move |a| a.public_alert(&tid, &id))
+        .blocking(move |a| {
+            let found = a.public_alert(&tid, &id)?;
+            if found.is_some() && !q.z.is_empty() {
+                a.note_alert_open(&tid, &id, &q.z);
+            }
+            Ok(found)
+        })
         .await
         .map_err(|e| ctx.fail(e))?;
     let Some((row, alert)) = found else {
