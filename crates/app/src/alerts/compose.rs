@@ -315,7 +315,19 @@ impl App {
         alert.infos.push(info);
         let suffix = self.sms_suffix_sample();
         let sms = if input.sms_text.trim().is_empty() {
-            cap::derive_sms_for_with(&alert.infos[0], &suffix).text
+            // An update or cancellation says so first, as the e-mail's subject does: the
+            // resident may already hold the original.
+            let mut info = alert.infos[0].clone();
+            let prefix = match alert.msg_type {
+                MsgType::Update => "AKTUALIZACJA: ",
+                MsgType::Cancel => "ODWOLANE: ",
+                _ => "",
+            };
+            if !prefix.is_empty() {
+                let headline = info.headline.as_deref().unwrap_or(info.event.as_str());
+                info.headline = Some(format!("{prefix}{headline}"));
+            }
+            cap::derive_sms_for_with(&info, &suffix).text
         } else {
             input.sms_text.trim().to_owned()
         };

@@ -298,6 +298,59 @@ both_engines!(
             page.body
         );
 
+        // An update refers to the original: CAP <references>, the subject and the SMS text say
+        // it is an update, and it goes to the same residents.
+        let mut update: Vec<(&str, &str)> = good
+            .iter()
+            .filter(|(k, _)| *k != "msg_type")
+            .copied()
+            .collect();
+        update.push(("msg_type", "update"));
+        update.push(("refers_to", &id));
+        let update_id = alert_id(&compose(&desk, &update));
+        let shown = desk.get(&format!("/panel/alerts/{update_id}"));
+        assert!(
+            shown.body.contains("AKTUALIZACJA: Ostrzezenie przed burza"),
+            "{}",
+            shown.body
+        );
+        publish(&s, &desk, &manager, &update_id);
+        assert!(
+            mail_to(&s, "jan.alert@example.pl", "[AKTUALIZACJA]").is_some(),
+            "the update reaches Jan"
+        );
+        let original = s
+            .app
+            .public_alert(&s.demo_tenant, &id)
+            .expect("read")
+            .expect("the original")
+            .1;
+        let cap = public.get(&format!("/ostrzezenia/{update_id}/cap.xml"));
+        assert!(
+            cap.body.contains("<msgType>Update</msgType>"),
+            "{}",
+            cap.body
+        );
+        assert!(
+            cap.body.contains(&format!(
+                "<references>{},{},",
+                original.sender, original.identifier
+            )),
+            "{}",
+            cap.body
+        );
+        // An update must name a published alert.
+        let mut orphan = update.clone();
+        orphan.retain(|(k, _)| *k != "refers_to");
+        orphan.push(("refers_to", "nie-ma-takiego"));
+        let r = compose(&desk, &orphan);
+        assert_eq!(r.status, 422, "{}", r.body);
+        assert!(
+            r.body.contains("muszą wskazywać opublikowane ostrzeżenie"),
+            "{}",
+            r.body
+        );
+
         // An exercise reaches staff only.
         let mut drill = good.clone();
         drill.push(("exercise", "1"));
