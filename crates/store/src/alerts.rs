@@ -24,6 +24,8 @@ pub struct AddressPointRow {
     pub postcode: String,
     pub lat: f64,
     pub lon: f64,
+    /// The district (dzielnica, osiedle) of the locality it lies in; empty if none.
+    pub district: String,
 }
 
 /// Inserts address points one statement each (the multi-backend connection has no batch
@@ -51,15 +53,30 @@ pub fn count_points(conn: &mut Db, tenant_id: &str) -> Result<i64> {
         .get_result(conn)?)
 }
 
-/// Every address point's locality and coordinates (lat, lon): which localities an alert's
-/// area reaches, and the staff's map.
-pub fn point_localities(conn: &mut Db, tenant_id: &str) -> Result<Vec<(String, f64, f64)>> {
+/// Every address point's locality, district and coordinates (lat, lon): which places an
+/// alert's area reaches, and the staff's map.
+pub fn point_localities(conn: &mut Db, tenant_id: &str) -> Result<Vec<(String, String, f64, f64)>> {
     Ok(address_points::table
         .filter(address_points::tenant_id.eq(tenant_id))
         .select((
             address_points::locality,
+            address_points::district,
             address_points::lat,
             address_points::lon,
+        ))
+        .load(conn)?)
+}
+
+/// The (locality, district) pairs of the register that name a district, sorted.
+pub fn districts(conn: &mut Db, tenant_id: &str) -> Result<Vec<(String, String)>> {
+    Ok(address_points::table
+        .filter(address_points::tenant_id.eq(tenant_id))
+        .filter(address_points::district.ne(""))
+        .select((address_points::locality, address_points::district))
+        .distinct()
+        .order((
+            address_points::locality.asc(),
+            address_points::district.asc(),
         ))
         .load(conn)?)
 }

@@ -687,6 +687,7 @@ diesel::table! {
         postcode -> Text,
         lat -> Double,
         lon -> Double,
+        district -> Text,
     }
 }
 

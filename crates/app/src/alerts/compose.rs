@@ -404,7 +404,12 @@ impl App {
         require(p, Permission::ComposeAlerts, None)?;
         self.store
             .read(|c| Ok::<_, AppError>(repo::point_localities(c, &p.tenant_id)?))
-            .map(|points| points.into_iter().map(|(_, lat, lon)| (lat, lon)).collect())
+            .map(|points| {
+                points
+                    .into_iter()
+                    .map(|(_, _, lat, lon)| (lat, lon))
+                    .collect()
+            })
     }
 
     /// An alert of the caller's office (staff who compose or approve).

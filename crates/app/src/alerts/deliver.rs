@@ -359,8 +359,23 @@ impl App {
                 areas.iter().map(|a| AreaMatcher::new(a)).collect();
             // Residents who chose a whole locality get an alert whose area reaches any of its
             // addresses, as well as one sent to the locality by name.
-            let reached = self.localities_reached(tenant_id, &matchers)?;
-            let localities: Vec<&str> = row.localities.lines().map(str::trim).collect();
+            let mut reached = self.localities_reached(tenant_id, &matchers)?;
+            // Places by name: a locality also names its districts; a district reaches those
+            // who chose its whole locality (not the other districts' addresses).
+            let districts = self
+                .store
+                .read(|c| Ok::<_, AppError>(repo::districts(c, tenant_id)?))?;
+            let chosen_places: Vec<&str> = row.localities.lines().map(str::trim).collect();
+            let mut names: Vec<String> = chosen_places.iter().map(|l| (*l).to_owned()).collect();
+            for (l, d) in &districts {
+                let place = super::place_of(l, d);
+                if chosen_places.contains(&l.as_str()) {
+                    names.push(place);
+                } else if chosen_places.contains(&place.as_str()) && !reached.contains(l) {
+                    reached.push(l.clone());
+                }
+            }
+            let localities: Vec<&str> = names.iter().map(String::as_str).collect();
             let mut after = String::new();
             loop {
                 let page = self.store.read(|c| {
@@ -440,12 +455,18 @@ impl App {
             .store
             .read(|c| Ok::<_, AppError>(repo::point_localities(c, tenant_id)?))?;
         let mut reached: Vec<String> = Vec::new();
-        for (locality, lat, lon) in points {
-            if reached.contains(&locality) {
+        for (locality, district, lat, lon) in points {
+            let place = (!district.is_empty()).then(|| super::place_of(&locality, &district));
+            let known =
+                reached.contains(&locality) && place.as_ref().is_none_or(|p| reached.contains(p));
+            if known || !matchers.iter().any(|m| m.contains(Point { lat, lon })) {
                 continue;
             }
-            if matchers.iter().any(|m| m.contains(Point { lat, lon })) {
+            if !reached.contains(&locality) {
                 reached.push(locality);
+            }
+            if let Some(p) = place.filter(|p| !reached.contains(p)) {
+                reached.push(p);
             }
         }
         Ok(reached)

@@ -33,6 +33,11 @@ pub const JOB_FANOUT: &str = "alert_fanout";
 /// The check of an alert's confirmations after a group's time (see [`escalate`]).
 pub const JOB_ESCALATE: &str = "alert_escalate";
 
+/// The name of a locality's district as a place: "Kraków – Nowa Huta".
+pub fn place_of(locality: &str, district: &str) -> String {
+    format!("{locality} – {district}")
+}
+
 /// The most messages the subscription form makes the office send to one e-mail address or
 /// phone number in an hour (confirmations, settings links): anyone can fill in the form, and
 /// each SMS costs the office money ("SMS pumping").
@@ -157,6 +162,8 @@ impl App {
             ));
         };
         let c_post = col("kod_pocztowy");
+        // Optional: the district (dzielnica, osiedle, sołectwo) residents may subscribe to.
+        let c_district = col("dzielnica").or_else(|| col("osiedle"));
         let mut rows = Vec::new();
         for (i, record) in reader.records().enumerate() {
             let line = i + 2;
@@ -189,6 +196,7 @@ impl App {
                 postcode: c_post.map(get).unwrap_or_default(),
                 lat,
                 lon,
+                district: c_district.map(get).unwrap_or_default(),
             });
         }
         let n = rows.len();
@@ -210,9 +218,38 @@ impl App {
         Ok(n)
     }
 
-    /// The localities of the address register (the subscription form's and the area's list).
+    /// The places of the address register residents subscribe to and staff tick for an area:
+    /// each locality, followed by its districts as "locality – district" (see [`place_of`]).
     pub fn alert_localities(&self, tenant_id: &str) -> Result<Vec<String>, AppError> {
-        self.store.read(|c| Ok(repo::localities(c, tenant_id)?))
+        let (localities, districts) = self.store.read(|c| {
+            Ok::<_, AppError>((
+                repo::localities(c, tenant_id)?,
+                repo::districts(c, tenant_id)?,
+            ))
+        })?;
+        let mut out = Vec::with_capacity(localities.len() + districts.len());
+        for l in localities {
+            let of_it: Vec<String> = districts
+                .iter()
+                .filter(|(loc, _)| *loc == l)
+                .map(|(loc, d)| place_of(loc, d))
+                .collect();
+            out.push(l);
+            out.extend(of_it);
+        }
+        Ok(out)
+    }
+
+    /// A place of [`App::alert_localities`] as (locality, district); the district is empty
+    /// for a whole locality.
+    pub fn split_place(&self, tenant_id: &str, place: &str) -> Result<(String, String), AppError> {
+        let districts = self
+            .store
+            .read(|c| Ok::<_, AppError>(repo::districts(c, tenant_id)?))?;
+        Ok(districts
+            .into_iter()
+            .find(|(l, d)| place_of(l, d) == place)
+            .unwrap_or_else(|| (place.to_owned(), String::new())))
     }
 
     /// Asks for alerts by e-mail: checks the input, stores the choice as pending and e-mails
@@ -306,7 +343,12 @@ impl App {
         }
         let (street, number) = (input.street.trim(), input.number.trim());
         let mut point = None;
-        if let Some(loc) = &locality {
+        // A street address is looked up in the locality of a chosen district.
+        let base_locality = match &locality {
+            Some(place) => Some(self.split_place(tenant_id, place)?.0),
+            None => None,
+        };
+        if let Some(loc) = &base_locality {
             match (street.is_empty(), number.is_empty()) {
                 (true, true) => {}
                 (false, false) => {
@@ -384,9 +426,18 @@ impl App {
         if !errors.is_empty() {
             return Err(AppError::Invalid(errors));
         }
-        let Some(locality) = locality else {
+        let Some(mut locality) = locality else {
             return Err(AppError::Internal("subscription validation".into()));
         };
+        // An address point belongs to its locality and, if the register names one, its
+        // district: alerts naming either reach it (one name per line).
+        if let Some(p) = &point {
+            locality = p.locality.clone();
+            if !p.district.is_empty() {
+                locality.push('\n');
+                locality.push_str(&place_of(&p.locality, &p.district));
+            }
+        }
         let place_label = match &point {
             Some(p) if p.street.is_empty() => format!("{}, {}", p.locality, p.number),
             Some(p) => format!("{}, {} {}", p.locality, p.street, p.number),

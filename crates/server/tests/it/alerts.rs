@@ -615,3 +615,83 @@ both_engines!(
         assert_eq!(r.status, 200, "{}", r.body);
     }
 );
+
+both_engines!(
+    districts_are_places_residents_choose_and_alerts_name,
+    |engine| {
+        let s = TestServer::start(engine);
+        // The demo register names two districts of Przykładowo.
+        let north = "Przykładowo – Osiedle Północ";
+        let form = s.client().get("/ostrzezenia/subskrypcja");
+        assert!(form.body.contains(north), "{}", form.body);
+        // Kasia: the whole district; Jan: Polna 5 (in it), looked up through the district;
+        // Olek: Kościelna 1 (Centrum); Piotr: the whole of Przykładowo.
+        subscribe(&s, "kasia.d@example.pl", &[("locality", north)]);
+        subscribe(
+            &s,
+            "jan.d@example.pl",
+            &[("locality", north), ("street", "Polna"), ("number", "5")],
+        );
+        subscribe(
+            &s,
+            "olek.d@example.pl",
+            &[
+                ("locality", "Przykładowo"),
+                ("street", "Kościelna"),
+                ("number", "1"),
+            ],
+        );
+        subscribe(&s, "piotr.d@example.pl", &[("locality", "Przykładowo")]);
+
+        let desk = s.staff(REGISTRAR);
+        let manager = s.staff(MANAGER);
+        let (onset, expires) = (local(0), local(6));
+        let send = |headline: &'static str, area: (&'static str, &str)| {
+            let mut f: Vec<(&str, &str)> = STORM
+                .iter()
+                .filter(|(k, _)| *k != "headline")
+                .copied()
+                .collect();
+            f.extend([
+                ("headline", headline),
+                ("onset", onset.as_str()),
+                ("expires", expires.as_str()),
+                area,
+            ]);
+            let id = alert_id(&compose(&desk, &f));
+            publish(&s, &desk, &manager, &id);
+        };
+        let got = |who: &str, headline: &str| {
+            mail_to(&s, who, &format!("Ostrzeżenie: {headline}")).is_some()
+        };
+
+        // By the district's name: its whole-district and address subscribers, and whoever
+        // chose the whole locality; not an address in another district.
+        send("Burza nad osiedlem", ("localities", north));
+        for who in [
+            "kasia.d@example.pl",
+            "jan.d@example.pl",
+            "piotr.d@example.pl",
+        ] {
+            assert!(got(who, "Burza nad osiedlem"), "{who}");
+        }
+        assert!(!got("olek.d@example.pl", "Burza nad osiedlem"));
+
+        // By the locality's name: every district of it.
+        send("Burza nad miejscowością", ("localities", "Przykładowo"));
+        for who in [
+            "kasia.d@example.pl",
+            "jan.d@example.pl",
+            "olek.d@example.pl",
+            "piotr.d@example.pl",
+        ] {
+            assert!(got(who, "Burza nad miejscowością"), "{who}");
+        }
+
+        // A drawn area around Polna 5 reaches the district's whole-district subscriber.
+        send("Burza nad Polną", ("polygon", POLYGON));
+        assert!(got("kasia.d@example.pl", "Burza nad Polną"));
+        assert!(got("jan.d@example.pl", "Burza nad Polną"));
+        assert!(!got("olek.d@example.pl", "Burza nad Polną"));
+    }
+);

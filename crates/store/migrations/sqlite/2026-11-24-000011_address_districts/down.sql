@@ -1,0 +1,1 @@
+ALTER TABLE address_points DROP COLUMN district;
