@@ -56,6 +56,9 @@ pub struct SmsSettings {
     pub rate_per_second: u32,
     /// How long to wait for the gateway's answer before trying again later.
     pub timeout_secs: u64,
+    /// SMS codes the public subscription form may send in an hour, from all senders together
+    /// (each costs money, and "SMS pumping" spreads over many numbers); 0: no limit.
+    pub codes_per_hour: u32,
 }
 
 #[derive(Debug, Clone)]

@@ -80,6 +80,7 @@ pub fn alerts(cfg: &Config, o: Options) -> anyhow::Result<ExitCode> {
         sender: "Gmina".into(),
         rate_per_second: 0,
         timeout_secs: 15,
+        codes_per_hour: ratusz_app::alerts::SMS_CODES_PER_HOUR,
     });
     cfg.push.enabled = true;
     cfg.push.endpoint_hosts = Some(vec!["127.0.0.1".into()]);

@@ -253,6 +253,10 @@ pub struct SmsConfig {
     /// Seconds to wait for the gateway's answer.
     #[serde(default = "default_sms_timeout")]
     pub timeout_secs: u64,
+    /// SMS codes the public subscription form may send in an hour, all residents together;
+    /// 0: no limit.
+    #[serde(default = "default_sms_codes_per_hour")]
+    pub codes_per_hour: u32,
 }
 
 /// `[push]`: web push (RFC 8030) with a VAPID key (RFC 8292).
@@ -295,6 +299,9 @@ impl Default for PushConfig {
 
 fn default_sms_api() -> String {
     "https://api.smsapi.pl".into()
+}
+fn default_sms_codes_per_hour() -> u32 {
+    ratusz_app::alerts::SMS_CODES_PER_HOUR
 }
 fn default_sms_timeout() -> u64 {
     15
@@ -405,6 +412,7 @@ impl Config {
                 sender: s.sender.clone(),
                 rate_per_second: s.rate_per_second,
                 timeout_secs: s.timeout_secs,
+                codes_per_hour: s.codes_per_hour,
             }),
             push: self.push_settings()?,
             default_tenant: self.default_tenant.clone(),

@@ -610,3 +610,57 @@ pub fn opens_by_channel(
     }
     Ok(out)
 }
+
+/// Records the messages one use of the subscription form made the office send (`channels`:
+/// "email", "sms") from `ip`, and forgets the tenant's records older than `forget_before`.
+pub fn record_form_sends(
+    conn: &mut Db,
+    tenant_id: &str,
+    ip: &str,
+    channels: &[&str],
+    now: i64,
+    forget_before: i64,
+) -> Result<()> {
+    use crate::schema::alert_form_sends::dsl as f;
+    diesel::delete(
+        f::alert_form_sends
+            .filter(f::tenant_id.eq(tenant_id))
+            .filter(f::at.lt(forget_before)),
+    )
+    .execute(conn)?;
+    for channel in channels {
+        diesel::insert_into(f::alert_form_sends)
+            .values((
+                f::id.eq(crate::new_id()),
+                f::tenant_id.eq(tenant_id),
+                f::ip.eq(ip),
+                f::channel.eq(*channel),
+                f::at.eq(now),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Since `since`: the messages the form sent from `ip`, and the SMS it sent from anywhere.
+pub fn form_sends_since(
+    conn: &mut Db,
+    tenant_id: &str,
+    ip: &str,
+    since: i64,
+) -> Result<(i64, i64)> {
+    use crate::schema::alert_form_sends::dsl as f;
+    let by_ip = f::alert_form_sends
+        .filter(f::tenant_id.eq(tenant_id))
+        .filter(f::at.ge(since))
+        .filter(f::ip.eq(ip))
+        .count()
+        .get_result(conn)?;
+    let sms = f::alert_form_sends
+        .filter(f::tenant_id.eq(tenant_id))
+        .filter(f::at.ge(since))
+        .filter(f::channel.eq("sms"))
+        .count()
+        .get_result(conn)?;
+    Ok((by_ip, sms))
+}

@@ -832,6 +832,16 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    alert_form_sends (id) {
+        id -> Text,
+        tenant_id -> Text,
+        ip -> Text,
+        channel -> Text,
+        at -> BigInt,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     tenants,
     tenant_hosts,
@@ -889,4 +899,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     cap_feeds,
     cap_feed_entries,
     alert_opens,
+    alert_form_sends,
 );

@@ -43,6 +43,19 @@ pub fn place_of(locality: &str, district: &str) -> String {
 /// each SMS costs the office money ("SMS pumping").
 pub const SENDS_PER_HOUR: i64 = 5;
 
+/// The most messages the subscription form makes the office send in an hour for one
+/// connection (IP address), whatever the addresses: a family or the office's own kiosk stays
+/// well under it, a script signing up strangers does not.
+pub const SENDS_PER_IP_PER_HOUR: i64 = 20;
+
+/// The default of `[sms] codes_per_hour`: SMS codes the form sends in an hour from all
+/// senders together. SMS pumping spreads over many numbers and connections; a small
+/// municipality's residents sign up far slower, and a city raises it.
+pub const SMS_CODES_PER_HOUR: u32 = 200;
+
+/// Messages the subscription form's limits keep in mind (an hour, in microseconds).
+const FORM_WINDOW_US: i64 = 3_600_000_000;
+
 pub const PENDING: &str = "pending";
 pub const ACTIVE: &str = "active";
 pub const UNSUBSCRIBED: &str = "unsubscribed";
@@ -255,10 +268,14 @@ impl App {
     /// Asks for alerts by e-mail: checks the input, stores the choice as pending and e-mails
     /// the confirmation link (double opt-in). An address that already receives alerts gets a
     /// link to its settings instead, so nobody can change someone else's subscription.
+    ///
+    /// `from_ip` is the sender's address, for the form's limits (see [`SENDS_PER_IP_PER_HOUR`]
+    /// and [`SmsSettings::codes_per_hour`](crate::SmsSettings::codes_per_hour)).
     pub fn subscribe(
         &self,
         tenant_id: &str,
         input: &SubscribeInput,
+        from_ip: &str,
     ) -> Result<SubscribeOutcome, AppError> {
         let mut errors = Vec::new();
         let email = if input.email.trim().is_empty() {
@@ -392,8 +409,8 @@ impl App {
                 )),
             }
         }
-        let since = self.now_ts() - 3_600_000_000;
-        let (mail_sent, sms_sent) = self.store.read(|c| {
+        let since = self.now_ts() - FORM_WINDOW_US;
+        let (mail_sent, sms_sent, (ip_sent, codes_sent)) = self.store.read(|c| {
             Ok::<_, AppError>((
                 match &email {
                     Some(e) => ratusz_store::mail::count_to_since(c, tenant_id, e, since)?,
@@ -403,8 +420,15 @@ impl App {
                     Some(n) => ratusz_store::sms::count_to_since(c, tenant_id, n, since)?,
                     None => 0,
                 },
+                repo::form_sends_since(c, tenant_id, from_ip, since)?,
             ))
         })?;
+        self.check_form_limits(
+            &mut errors,
+            (email.is_some(), phone.is_some()),
+            ip_sent,
+            codes_sent,
+        );
         for (sent, field, pl, en) in [
             (
                 mail_sent,
@@ -455,7 +479,21 @@ impl App {
             place_label,
         };
         let now = self.now_ts();
+        let sends: Vec<&str> = [(email.is_some(), "email"), (phone.is_some(), "sms")]
+            .into_iter()
+            .filter_map(|(given, channel)| given.then_some(channel))
+            .collect();
         self.store.write(|conn| {
+            if !sends.is_empty() {
+                repo::record_form_sends(
+                    conn,
+                    tenant_id,
+                    from_ip,
+                    &sends,
+                    now,
+                    now - FORM_WINDOW_US,
+                )?;
+            }
             let email = match &email {
                 Some(e) => Some(self.subscribe_email(conn, tenant_id, e, &choice, now)?),
                 None => None,
@@ -470,6 +508,41 @@ impl App {
             };
             Ok::<_, AppError>(SubscribeOutcome { email, sms, push })
         })
+    }
+
+    /// The form's limits on what strangers can make the office send: per connection (all
+    /// messages) and, for SMS, per municipality. `given` is (e-mail, phone).
+    fn check_form_limits(
+        &self,
+        errors: &mut Vec<FieldError>,
+        given: (bool, bool),
+        ip_sent: i64,
+        codes_sent: i64,
+    ) {
+        let (email, phone) = given;
+        if (email || phone) && ip_sent >= SENDS_PER_IP_PER_HOUR {
+            errors.push(FieldError::new(
+                if email { "email" } else { "phone" },
+                "too-many-from-here",
+                "Z tego połączenia zapisano w ostatniej godzinie już wiele adresów. Spróbuj ponownie za godzinę albo zapisz się w urzędzie.",
+                "Many addresses have been signed up from this connection in the last hour. Try again in an hour or sign up at the office.",
+            ));
+            return;
+        }
+        let cap = self.settings.sms.as_ref().map_or(0, |s| s.codes_per_hour);
+        if phone && cap > 0 && codes_sent >= i64::from(cap) {
+            // Staff should know: it may be an attack on the office's SMS account.
+            tracing::warn!(
+                cap,
+                "alert subscriptions: the hourly limit of SMS codes was reached; phone sign-ups wait"
+            );
+            errors.push(FieldError::new(
+                "phone",
+                "sms-codes-paused",
+                "W ostatniej godzinie urząd wysłał bardzo wiele kodów SMS i na chwilę wstrzymał ich wysyłkę. Zapisz się teraz e-mailem albo podaj numer telefonu za godzinę.",
+                "The office has sent very many SMS codes in the last hour and paused them for a while. Sign up by e-mail now or give your phone number in an hour.",
+            ));
+        }
     }
 
     /// The e-mail half of [`App::subscribe`], in its transaction.

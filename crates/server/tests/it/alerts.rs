@@ -695,3 +695,65 @@ both_engines!(
         assert!(!got("olek.d@example.pl", "Burza nad Polną"));
     }
 );
+
+both_engines!(
+    one_connection_cannot_sign_up_strangers_without_limit,
+    |engine| {
+        let web = ratusz_web::WebConfig {
+            trust_proxy: true,
+            ..ratusz_web::WebConfig::default()
+        };
+        let s = TestServer::start_with(engine, web);
+        let script = Client::forwarded_for(&s.base, "203.0.113.7");
+        let form = |c: &Client, email: &str| {
+            c.submit(
+                "/ostrzezenia/subskrypcja",
+                "/ostrzezenia/subskrypcja",
+                &[("email", email), ("locality", "Przykładowo")],
+            )
+        };
+        let limit = ratusz_app::alerts::SENDS_PER_IP_PER_HOUR as usize;
+        for i in 0..limit {
+            let r = form(&script, &format!("obcy{i}@example.pl"));
+            assert_eq!(r.status, 200, "{}", r.body);
+        }
+        let r = form(&script, "kolejny@example.pl");
+        assert_eq!(r.status, 422, "{}", r.body);
+        assert!(
+            r.body
+                .contains("Z tego połączenia zapisano w ostatniej godzinie"),
+            "{}",
+            r.body
+        );
+        let mails = s.app.outbox(&s.demo_tenant, 500).expect("outbox");
+        assert!(!mails.iter().any(|m| m.to_addr == "kolejny@example.pl"));
+        let strangers = mails
+            .iter()
+            .filter(|m| m.to_addr.starts_with("obcy"))
+            .count();
+        assert_eq!(strangers, limit);
+        // A resident on another connection signs up as usual.
+        let resident = Client::forwarded_for(&s.base, "198.51.100.20");
+        let r = form(&resident, "kolejny@example.pl");
+        assert_eq!(r.status, 200, "{}", r.body);
+        // Only the last hour counts: records an hour old are forgotten.
+        age_form_sends(&s, 3_601_000_000);
+        let r = form(&script, "po-godzinie@example.pl");
+        assert_eq!(r.status, 200, "{}", r.body);
+    }
+);
+
+/// Moves the subscription form's records `us` microseconds into the past.
+fn age_form_sends(s: &TestServer, us: i64) {
+    use diesel::prelude::*;
+    use ratusz_app::store::schema::alert_form_sends::dsl as f;
+    s.app
+        .store
+        .write(|c| {
+            diesel::update(f::alert_form_sends)
+                .set(f::at.eq(f::at - us))
+                .execute(c)
+                .map_err(ratusz_app::store::StoreError::from)
+        })
+        .expect("aged");
+}

@@ -14,14 +14,35 @@ use ratusz_testkit::sms::{Fault, Gateway};
 const TOKEN: &str = "test-token-123";
 
 fn start(engine: Engine, gateway: &Gateway, timeout_secs: u64) -> TestServer {
+    start_capped(
+        engine,
+        gateway,
+        timeout_secs,
+        ratusz_app::alerts::SMS_CODES_PER_HOUR,
+    )
+}
+
+/// [`start`] with `codes_per_hour` SMS codes an hour for the form, behind a reverse proxy
+/// (the client's address from `X-Forwarded-For`).
+fn start_capped(
+    engine: Engine,
+    gateway: &Gateway,
+    timeout_secs: u64,
+    codes_per_hour: u32,
+) -> TestServer {
     let url = gateway.base_url.clone();
-    TestServer::start_custom(engine, ratusz_web::WebConfig::default(), move |st| {
+    let web = ratusz_web::WebConfig {
+        trust_proxy: true,
+        ..ratusz_web::WebConfig::default()
+    };
+    TestServer::start_custom(engine, web, move |st| {
         st.sms = Some(ratusz_app::SmsSettings {
             api_url: url,
             token: TOKEN.into(),
             sender: "Gmina".into(),
             rate_per_second: 0,
             timeout_secs,
+            codes_per_hour,
         });
     })
 }
@@ -395,5 +416,45 @@ both_engines!(
             .remove(0);
         assert_eq!(row.status, "failed");
         assert_eq!(gateway.count(), 0);
+    }
+);
+
+both_engines!(
+    sms_codes_pause_at_the_hourly_limit_from_all_senders_and_e_mail_still_works,
+    |engine| {
+        let gateway = Gateway::start(TOKEN, true).expect("gateway");
+        let s = start_capped(engine, &gateway, 10, 3);
+        // SMS pumping: many numbers, each from another connection.
+        for i in 0..3 {
+            let c = Client::forwarded_for(&s.base, &format!("198.51.100.{i}"));
+            subscribe_phone(
+                &c,
+                &format!("600 100 20{i}"),
+                &[("locality", "Przykładowo")],
+            );
+        }
+        let c = Client::forwarded_for(&s.base, "198.51.100.9");
+        let r = c.submit(
+            "/ostrzezenia/subskrypcja",
+            "/ostrzezenia/subskrypcja",
+            &[("phone", "600 100 209"), ("locality", "Przykładowo")],
+        );
+        assert_eq!(r.status, 422, "{}", r.body);
+        assert!(r.body.contains("wstrzymał ich wysyłkę"), "{}", r.body);
+        assert!(r.body.contains("Zapisz się teraz e-mailem"), "{}", r.body);
+        s.app.drain_jobs("test").expect("jobs");
+        let numbers: Vec<String> = gateway.sent().into_iter().map(|m| m.number).collect();
+        assert_eq!(numbers.len(), 3, "{numbers:?}");
+        assert!(!numbers.iter().any(|n| n == "48600100209"), "{numbers:?}");
+        // E-mail costs nothing: it still works for the same resident.
+        let r = c.submit(
+            "/ostrzezenia/subskrypcja",
+            "/ostrzezenia/subskrypcja",
+            &[
+                ("email", "sms.wstrzymane@example.pl"),
+                ("locality", "Przykładowo"),
+            ],
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
     }
 );

@@ -351,7 +351,23 @@ pub struct Client {
 
 impl Client {
     pub fn new(base: &str, host: Option<String>) -> Self {
+        Self::with_headers(base, host, reqwest::header::HeaderMap::new())
+    }
+
+    /// A client that sends `X-Forwarded-For: <ip>` with every request (a server started with
+    /// `trust_proxy` takes it as the client's address, as behind the office's reverse proxy).
+    pub fn forwarded_for(base: &str, ip: &str) -> Self {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(
+            "x-forwarded-for",
+            reqwest::header::HeaderValue::from_str(ip).expect("an IP address"),
+        );
+        Self::with_headers(base, None, headers)
+    }
+
+    fn with_headers(base: &str, host: Option<String>, headers: reqwest::header::HeaderMap) -> Self {
         let http = reqwest::blocking::Client::builder()
+            .default_headers(headers)
             .cookie_store(true)
             .redirect(reqwest::redirect::Policy::none())
             .timeout(std::time::Duration::from_secs(30))

@@ -292,6 +292,7 @@ pub async fn subscribe_post(
     };
     ctx.check_csrf(&form.csrf)?;
     let tid = ctx.tenant.tenant_id.clone();
+    let ip = ctx.ip.clone();
     let input = SubscribeInput {
         email: form.email.clone(),
         phone: form.phone.clone(),
@@ -307,7 +308,7 @@ pub async fn subscribe_post(
         .app
         .blocking(move |a| {
             let localities = a.alert_localities(&tid)?;
-            Ok((a.subscribe(&tid, &input), localities))
+            Ok((a.subscribe(&tid, &input, &ip), localities))
         })
         .await
         .map_err(|e| ctx.fail(e))?;
