@@ -27,7 +27,6 @@ pub mod accounts;
 pub mod alerts;
 pub mod audit;
 pub mod blobs;
-pub mod cap_feeds;
 pub mod casefiles;
 pub mod cases;
 pub mod db;

@@ -24,7 +24,7 @@ use std::time::Duration;
 
 use ratusz_core::alerts::{Alert, Scope, Status};
 use ratusz_documents::cap::{CapError, EntryContent, ReadLimits, feed};
-use ratusz_store::cap_feeds::{self as repo, CapFeedRow};
+use ratusz_store::alerts::feeds::{self as repo, CapFeedRow};
 use ratusz_store::new_id;
 use reqwest::Url;
 use serde_json::json;
@@ -228,15 +228,6 @@ fn describe(e: &reqwest::Error) -> &'static str {
     } else {
         "transfer"
     }
-}
-
-/// [`fetch`] on a runtime of its own, with a client of its own (a reqwest client's pooled
-/// connections belong to the runtime that opened them).
-fn fetch_blocking(url: &Url, limit: usize) -> Result<Result<Vec<u8>, FetchError>, String> {
-    crate::block_on(async {
-        let client = client()?;
-        Ok(fetch(&client, url, limit).await)
-    })?
 }
 
 fn client() -> Result<reqwest::Client, String> {
@@ -478,11 +469,28 @@ impl App {
         })
     }
 
-    /// Fetches and reads the feed, then each new entry. `Err` carries the reason in Polish.
+    /// Fetches and reads the feed, then each new entry, on one runtime with one client for the
+    /// whole reading (a reqwest client's pooled connections belong to the runtime that opened
+    /// them: the entries, on the feed's host, reuse its connection). `Err` carries the reason
+    /// in Polish.
     fn read_feed_entries(&self, actor: &Actor, feed: &CapFeedRow) -> Result<FeedReport, String> {
+        crate::block_on(async {
+            let client = client()?;
+            self.read_feed_with(&client, actor, feed).await
+        })?
+    }
+
+    async fn read_feed_with(
+        &self,
+        client: &reqwest::Client,
+        actor: &Actor,
+        feed: &CapFeedRow,
+    ) -> Result<FeedReport, String> {
         let tenant_id = feed.tenant_id.as_str();
         let feed_url = check_feed_url(&feed.url).map_err(|e| e.to_string())?;
-        let bytes = fetch_blocking(&feed_url, feed::FEED_LIMITS.max_bytes)?.map_err(|e| e.pl)?;
+        let bytes = fetch(client, &feed_url, feed::FEED_LIMITS.max_bytes)
+            .await
+            .map_err(|e| e.pl)?;
         let parsed = feed::read_feed(&bytes).map_err(|e| e.message_pl())?;
         let keys: Vec<String> = parsed
             .entries
@@ -530,7 +538,7 @@ impl App {
                     Ok(url) => {
                         fetches += 1;
                         let limit = ReadLimits::default().max_bytes;
-                        match fetch_blocking(&url, limit)? {
+                        match fetch(client, &url, limit).await {
                             Err(e) if e.passing => Outcome::Later,
                             Err(e) => Outcome::Refused(RefusedEntry {
                                 entry: short(&label),

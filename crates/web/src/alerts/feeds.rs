@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use ratusz_app::AppError;
 use ratusz_app::alerts::feeds::{EVERY_MINUTES_DEFAULT, FeedReport};
-use ratusz_app::store::cap_feeds::CapFeedRow;
+use ratusz_app::store::alerts::feeds::CapFeedRow;
 use ratusz_core::roles::Permission;
 use serde::Deserialize;
 

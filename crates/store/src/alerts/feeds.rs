@@ -1,4 +1,5 @@
-//! External CAP feeds a municipality re-publishes, and the entries of each already dealt with.
+//! External CAP feeds a municipality re-publishes (see `app::alerts::feeds`), and the entries of
+//! each already dealt with.
 
 use diesel::prelude::*;
 

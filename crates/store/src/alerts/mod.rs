@@ -1,5 +1,8 @@
 //! Crisis alerts: the municipality's address points, residents' subscriptions, the alerts staff
-//! write (with their four-eyes workflow) and one delivery row per recipient and channel.
+//! write (with their four-eyes workflow) and one delivery row per recipient and channel;
+//! other services' CAP feeds in [`feeds`].
+
+pub mod feeds;
 
 use diesel::prelude::*;
 use serde::Serialize;
